@@ -232,7 +232,9 @@ struct gk_type {
 
 /* Returns a new object of `type` with `size` bytes zeroed (size >=
  * sizeof(gk_object)), refcnt 1; NULL + MemoryError on failure.  For types
- * without GK_TPFLAG_GC. */
+ * without GK_TPFLAG_GC.  If `type` is a heap type (a class), the new object
+ * holds a reference to it (both allocators do this), which the instance's
+ * dealloc must drop after freeing the memory. */
 gk_object *gk__obj_new(gk_type *type, size_t size);
 /* Frees memory from gk__obj_new (call from dealloc, after contents). */
 void gk__obj_free(gk_object *o);

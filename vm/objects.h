@@ -107,6 +107,10 @@ bool gk__str_eq(gk_object *a, gk_object *b);       /* both str */
 gk_object *gk__str_concat(gk_object *a, gk_object *b);
 gk_object *gk__str_join(gk_object *sep, gk_object *iterable);
 gk_object *gk__str_repr(gk_object *s);             /* 'it\'s' quoting like python3 */
+/* Codecs utf-8/ascii/latin-1 with errors strict/ignore/replace/backslashreplace
+ * (encoding/errors NULL = utf-8/strict): str -> bytes and bytes -> str. */
+gk_object *gk__str_encode(gk_object *s, const char *encoding, const char *errors);
+gk_object *gk__str_decode(const unsigned char *p, size_t n, const char *encoding, const char *errors);
 static inline bool gk__is_str(gk_object *o) { return (GK_TYPE(o)->flags & GK_TPFLAG_STR_SUBCLASS) != 0; }
 /* A growable UTF-8 buffer for building strings. */
 typedef struct gk__strbuf { char *data; size_t size, cap; } gk__strbuf;
@@ -126,6 +130,9 @@ gk_object *gk__bytes_percent(gk_object *fmt, gk_object *args);
 gk_object *gk__format_int(gk_object *v, const char *spec, size_t n);
 gk_object *gk__format_float(double d, const char *spec, size_t n);
 gk_object *gk__format_str(gk_object *s, const char *spec, size_t n);
+/* str.format(*args, **kw) with vectorcall arguments, and str.format_map(mapping). */
+gk_object *gk__str_format_call(gk_object *fmt, gk_object *const *args, size_t nargs, gk_object *kwnames);
+gk_object *gk__str_format_map(gk_object *fmt, gk_object *mapping);
 
 /* ---- bytes.c (bytes and bytearray) ---- */
 gk_object *gk__bytes_new(const void *data, size_t size);
@@ -158,6 +165,11 @@ gk_object *gk__list_pop(gk_object *l, intptr_t i); /* IndexError "pop from empty
 /* Stable sort in place; key may be NULL.  0 / -1. */
 int gk__list_sort(gk_object *l, gk_object *key, bool reverse);
 gk_object *gk__list_as_tuple(gk_object *l);
+/* Recursion guard for container reprs (per thread): returns 0 after
+ * entering o, 1 if o's repr is already in progress (print "[...]"), -1 on
+ * error.  Pair every 0 with gk__repr_leave(o). */
+int gk__repr_enter(gk_object *o);
+void gk__repr_leave(gk_object *o);
 static inline bool gk__is_list(gk_object *o) { return (GK_TYPE(o)->flags & GK_TPFLAG_LIST_SUBCLASS) != 0; }
 
 /* ---- dict.c: insertion-ordered hash table ---- */
@@ -171,7 +183,7 @@ int gk__dict_set_cstr(gk_object *d, const char *key, gk_object *value);
 int gk__dict_del(gk_object *d, gk_object *key);   /* KeyError if missing */
 int gk__dict_del_cstr(gk_object *d, const char *key);
 size_t gk__dict_size(gk_object *d);
-/* Iterates: *pos starts at 0; returns true and sets BORROWED *key/*value. */
+/* Iterates: *pos starts at 0; returns true and sets BORROWED *key and *value. */
 bool gk__dict_next(gk_object *d, size_t *pos, gk_object **key, gk_object **value);
 int gk__dict_update(gk_object *d, gk_object *other);     /* other: mapping or iterable of pairs */
 int gk__dict_merge_kwargs(gk_object *d, gk_object *other, gk_object *fname); /* ** in calls: TypeError on duplicate keys */

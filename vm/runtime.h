@@ -60,17 +60,32 @@ typedef struct gk__tstate {
     gk_object *local_dicts;             /* GIL: threading.local storage: dict id -> dict */
     char name[64];                      /* thread name for reports; written by its thread under the GIL */
     bool holds_gil;                     /* written by the thread itself only */
+    bool gil_priority;                  /* own thread: last release was voluntary (see gil.c) */
+    bool alive;                         /* threads_mu: false once the thread has ended */
     bool is_main;
     gk__gilstats stats;
     int attach_count;                   /* SDK attach nesting */
 } gk__tstate;
 
+/* The cycle collector's state (vm/gc.c).  GIL. */
+typedef struct gk__gcstate {
+    struct gk__gchead *head;            /* circular list of tracked objects (sentinel) */
+    size_t tracked;                     /* objects in the list */
+    size_t allocs_since;                /* gk__gc_new calls since the last collection */
+    size_t threshold;                   /* collect when allocs_since passes this */
+    bool collecting;
+    bool disabled;
+    uint64_t collections, collected;
+} gk__gcstate;
+
 typedef struct gk__runtime {
     gk__gil gil;                        /* the lock itself; see threads/gil.c */
     pthread_mutex_t threads_mu;         /* guards the thread list */
-    gk__tstate *threads;                /* threads_mu: all live thread states */
+    gk__tstate *threads;                /* threads_mu: all thread states, live and ended
+                                         * (kept until shutdown for statistics) */
     gk__tstate *main_thread;            /* immutable after init */
     atomic_int nthreads;                /* atomic: live thread count */
+    gk__gcstate gc;                     /* GIL */
     gk_object *modules;                 /* GIL: sys.modules */
     gk_object *builtins;                /* GIL: builtins module dict (borrowed from the module) */
     gk_object *builtins_module;         /* GIL */
@@ -82,6 +97,7 @@ typedef struct gk__runtime {
     atomic_int pending_signals;         /* atomic: signals caught, not yet handled */
     gk_object *excepthook;              /* GIL: threading.excepthook override or NULL */
     bool gilstats_at_exit;              /* -X gilstats */
+    bool dump_code;                     /* -X dis: print the main code's disassembly */
     int exit_code;
 } gk__runtime;
 
@@ -94,8 +110,11 @@ static inline gk__tstate *gk__ts(void) { return gk__current; }
 /* Creates a thread state for the calling OS thread and links it into the
  * runtime (does not take the GIL).  Returns NULL if out of memory. */
 gk__tstate *gk__tstate_new(gk__runtime *rt);
-/* Unlinks and frees ts; the caller must not hold the GIL through ts after. */
+/* Marks ts ended (its memory stays until shutdown); the caller must not
+ * hold the GIL through ts after. */
 void gk__tstate_delete(gk__tstate *ts);
+/* Prints the -X gilstats table of every thread to stderr. */
+void gk__print_gilstats(void);
 
 /* Called by the eval loop when ts->eval_breaker is non-zero: honours GIL
  * drop requests, runs signal handlers, raises async exceptions.  Returns
@@ -109,6 +128,11 @@ int gk__handle_eval_breaker(gk__tstate *ts);
 int gk__runtime_init(int argc, char **argv);
 /* Runs a script file as __main__; returns the process exit status. */
 int gk__run_file(const char *path);
+/* Runs source text as __main__ (for -c); returns the exit status. */
+int gk__run_string(const char *src, const char *filename);
+/* If a SIGINT arrived and ts is the main thread: -1 with KeyboardInterrupt
+ * pending; else 0.  Blocking calls use it when they wake with EINTR. */
+int gk__check_signals(gk__tstate *ts);
 /* Joins non-daemon threads, runs atexit work, frees the runtime. */
 int gk__runtime_fini(void);
 

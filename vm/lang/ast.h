@@ -116,6 +116,9 @@ void *gk__ast_alloc(gk__ast_arena *arena, size_t size);
 /* Keeps a reference to obj alive as long as the arena; returns obj (borrowed) or NULL on error. */
 gk_object *gk__ast_keep(gk__ast_arena *arena, gk_object *obj);
 
+/* Prints a tree to stderr (debugging). */
+void gk__ast_dump(gk__ast *node);
+
 /* Parses source (UTF-8) into a MODULE node.  mode: 0 file, 1 single
  * interactive statement, 2 eval expression (MODULE with one EXPR).
  * On a syntax error returns NULL with SyntaxError pending whose

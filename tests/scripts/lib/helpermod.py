@@ -1,0 +1,3 @@
+CONST = "const"
+def double(x):
+    return 2 * x

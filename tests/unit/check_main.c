@@ -1,0 +1,17 @@
+/*
+ * tests/unit/check_main.c - runs the Check suites of the VM in fork mode
+ * (one crash stays one failing test) with a timeout per test.
+ */
+#include <check.h>
+#include <stdlib.h>
+
+Suite *gk_vm_suite(void);
+
+int main(void)
+{
+    SRunner *sr = srunner_create(gk_vm_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
