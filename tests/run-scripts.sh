@@ -18,7 +18,7 @@ for script in "$top_srcdir"/tests/scripts/$glob.py; do
     [ -f "$exp" ] || continue
     want_rc=0
     [ -f "$top_srcdir/tests/scripts/$name.rc" ] && want_rc=$(cat "$top_srcdir/tests/scripts/$name.rc")
-    (cd "$tmp" && GILKIT_PATH="$top_srcdir/tests/scripts/lib" timeout 60 "$gk" "$script" \
+    (cd "$tmp" && GILKIT_PATH="$top_srcdir/tests/scripts/lib:$top_builddir/tests/ext" timeout 60 "$gk" "$script" \
         >"$tmp/out" 2>"$tmp/err" </dev/null)
     rc=$?
     if head -1 "$script" | grep -q '^# sorted'; then

@@ -16,6 +16,7 @@
  * locals().  Frame memory lives in vm/objects/frame.c, generators in
  * vm/objects/generator.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "eval.h"
@@ -825,7 +826,7 @@ static gk_object *format_value(gk_object *v, int conv, gk_object *spec)
     return r;
 }
 
-static gk_object *make_function(gk_object **sp, int oparg, gk_object **popped_to)
+static gk_object *make_function(gk_object **sp, int oparg, gk_object ***popped_to)
 {
     /* sp[-1] qualname, sp[-2] code, then closure, kwdefaults, defaults */
     gk_object *qualname = sp[-1], *code = sp[-2];
@@ -850,6 +851,8 @@ static gk_object *make_function(gk_object **sp, int oparg, gk_object **popped_to
     return (gk_object *)fn;
 }
 
+static gk_object *function_str(gk_object *func);
+
 static gk_object *call_ex(gk_object *func, gk_object *args, gk_object *kwargs)
 {
     gk_object *t = NULL, *d = NULL, *res = NULL;
@@ -858,10 +861,11 @@ static gk_object *call_ex(gk_object *func, gk_object *args, gk_object *kwargs)
     } else if (!(t = gk__sequence_tuple(args))) {
         if (gk__err_matches(&gk__exc_TypeError) && !GK_TYPE(args)->iter && !GK_TYPE(args)->getitem) {
             gk__err_clear();
-            gk_object *r = gk__repr(func);
-            gk__raise(&gk__exc_TypeError, "%s argument after * must be an iterable, not %s",
-                      r ? gk__str_utf8(r) : "function", GK_TYPE_NAME(args));
-            gk_xdecref(r);
+            gk_object *fs = function_str(func);
+            if (fs)
+                gk__raise(&gk__exc_TypeError, "%s argument after * must be an iterable, not %s",
+                          gk__str_utf8(fs), GK_TYPE_NAME(args));
+            gk_xdecref(fs);
         }
         return NULL;
     }
@@ -871,8 +875,11 @@ static gk_object *call_ex(gk_object *func, gk_object *args, gk_object *kwargs)
         if (gk__dict_update(d, kwargs) < 0) {
             if (gk__err_matches(&gk__exc_TypeError) || gk__err_matches(&gk__exc_AttributeError)) {
                 gk__err_clear();
-                gk__raise(&gk__exc_TypeError, "argument after ** must be a mapping, not %s",
-                          GK_TYPE_NAME(kwargs));
+                gk_object *fs = function_str(func);
+                if (fs)
+                    gk__raise(&gk__exc_TypeError, "%s argument after ** must be a mapping, not %s",
+                              gk__str_utf8(fs), GK_TYPE_NAME(kwargs));
+                gk_xdecref(fs);
             }
             goto done;
         }
@@ -919,6 +926,32 @@ static int list_extend_op(gk_object *list, gk_object *it)
         gk__raise(&gk__exc_TypeError, "Value after * must be an iterable, not %s", GK_TYPE_NAME(it));
     }
     return -1;
+}
+
+/* "mod.qualname()" naming a callable in call errors, as CPython's
+ * _PyObject_FunctionStr does. */
+static gk_object *function_str(gk_object *func)
+{
+    gk_object *qn = gk__getattr_opt(func, gk__str_intern("__qualname__"));
+    if (!qn || !gk__is_str(qn)) {
+        gk_xdecref(qn);
+        if (gk__err_occurred())
+            return NULL;
+        return gk__str_from_format("%s object", GK_TYPE_NAME(func));
+    }
+    gk_object *mod = gk__getattr_opt(func, gk__str_intern("__module__"));
+    if (!mod && gk__err_occurred()) {
+        gk_decref(qn);
+        return NULL;
+    }
+    gk_object *r;
+    if (mod && gk__is_str(mod) && !gk__str_eq_cstr(mod, "builtins"))
+        r = gk__str_from_format("%s.%s()", gk__str_utf8(mod), gk__str_utf8(qn));
+    else
+        r = gk__str_from_format("%s()", gk__str_utf8(qn));
+    gk_xdecref(mod);
+    gk_decref(qn);
+    return r;
 }
 
 static int set_update_op(gk_object *set, gk_object *it)
@@ -1081,4 +1114,1104 @@ static int load_method(gk_object *obj, gk_object *name, gk_object **out)
     }
     *out = gk__getattr(obj, name);
     return *out ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Arithmetic fast paths                                               */
+
+/* Small-int fast path for BINARY_OP/INPLACE_OP; NULL when not applicable
+ * (no exception set). */
+static inline gk_object *int_fast_binop(gk_object *a, gk_object *b, int op)
+{
+    if (GK_TYPE(a) != &gk__int_type || GK_TYPE(b) != &gk__int_type || !gk__int_is_small(a) ||
+        !gk__int_is_small(b))
+        return NULL;
+    int64_t x = gk__int_small_value(a), y = gk__int_small_value(b), r;
+    switch (op) {
+    case GK_BINOP_ADD:
+        if (__builtin_add_overflow(x, y, &r))
+            return NULL;
+        break;
+    case GK_BINOP_SUB:
+        if (__builtin_sub_overflow(x, y, &r))
+            return NULL;
+        break;
+    case GK_BINOP_MUL:
+        if (__builtin_mul_overflow(x, y, &r))
+            return NULL;
+        break;
+    case GK_BINOP_FLOORDIV:
+    case GK_BINOP_MOD: {
+        if (y == 0 || (y == -1 && x == INT64_MIN))
+            return NULL;
+        int64_t q = x / y, m = x % y;
+        if (m != 0 && ((m < 0) != (y < 0))) {
+            q -= 1;
+            m += y;
+        }
+        r = op == GK_BINOP_FLOORDIV ? q : m;
+        break;
+    }
+    case GK_BINOP_AND: r = x & y; break;
+    case GK_BINOP_OR: r = x | y; break;
+    case GK_BINOP_XOR: r = x ^ y; break;
+    default:
+        return NULL;
+    }
+    return gk__int_from_i64(r);
+}
+
+static inline gk_object *float_fast_binop(gk_object *a, gk_object *b, int op)
+{
+    if (GK_TYPE(a) != &gk__float_type || GK_TYPE(b) != &gk__float_type)
+        return NULL;
+    double x = gk__float_value(a), y = gk__float_value(b);
+    switch (op) {
+    case GK_BINOP_ADD: return gk__float_new(x + y);
+    case GK_BINOP_SUB: return gk__float_new(x - y);
+    case GK_BINOP_MUL: return gk__float_new(x * y);
+    case GK_BINOP_TRUEDIV: return y != 0.0 ? gk__float_new(x / y) : NULL;
+    default: return NULL;
+    }
+}
+
+static inline int int_fast_compare(gk_object *a, gk_object *b, int op)
+{
+    if (GK_TYPE(a) != &gk__int_type || GK_TYPE(b) != &gk__int_type || !gk__int_is_small(a) ||
+        !gk__int_is_small(b))
+        return -1;
+    int64_t x = gk__int_small_value(a), y = gk__int_small_value(b);
+    switch (op) {
+    case GK_LT: return x < y;
+    case GK_LE: return x <= y;
+    case GK_EQ: return x == y;
+    case GK_NE: return x != y;
+    case GK_GT: return x > y;
+    default: return x >= y;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The loop                                                            */
+
+#if defined(__GNUC__)
+#define USE_COMPUTED_GOTO 1
+#else
+#define USE_COMPUTED_GOTO 0
+#endif
+
+#define PUSH(v) (*sp++ = (v))
+#define POP() (*--sp)
+#define TOP() (sp[-1])
+#define SECOND() (sp[-2])
+#define THIRD() (sp[-3])
+#define PEEK(n) (sp[-(n)])
+#define SET_TOP(v) (sp[-1] = (v))
+#define SET_SECOND(v) (sp[-2] = (v))
+#define JUMPTO(x) (next_instr = first_instr + (x))
+#define INSTR_INDEX() ((int)(next_instr - first_instr) - 1)
+#define NAME(i) (names[i])
+
+#define FETCH() do { instr = *next_instr++; oparg = (int)GK_ARG(instr); } while (0)
+
+#if USE_COMPUTED_GOTO
+#define TARGET(op) op_##op:
+#define DISPATCH() do { FETCH(); goto *targets[GK_OP(instr)]; } while (0)
+#else
+#define TARGET(op) case GK_OP_##op:
+#define DISPATCH() goto dispatch
+#endif
+
+#define CHECK_BREAKER() do { \
+        if (GK_EVAL_BREAKER_CHECK(ts) < 0) goto error; \
+    } while (0)
+
+static int line_of(gk_code *co, int pc)
+{
+    if (pc < 0)
+        pc = 0;
+    if ((size_t)pc >= co->ninstrs)
+        pc = co->ninstrs ? (int)co->ninstrs - 1 : 0;
+    return co->lines && co->ninstrs ? (int)co->lines[pc] : co->firstlineno;
+}
+
+/* Runs f until it returns or yields (see eval.h). */
+gk_object *gk__eval_frame(gk__tstate *ts, gk__frame *f, int throwflag)
+{
+#if USE_COMPUTED_GOTO
+    static const void *const targets[GK_OP_COUNT] = {
+#define X(name, has_arg, doc) &&op_##name,
+        GK_OPCODES(X)
+#undef X
+    };
+#endif
+    gk_code *co = f->code;
+    gk_object *retval = NULL;
+    int reraise = 0;
+    if (++ts->recursion_depth > ts->recursion_limit) {
+        --ts->recursion_depth;
+        gk__raise(&gk__exc_RecursionError, "maximum recursion depth exceeded");
+        f->state = GK_FRAME_DONE;
+        return NULL;
+    }
+    f->back = ts->frame;
+    ts->frame = f;
+    f->state = GK_FRAME_RUNNING;
+
+    const gk_instr *first_instr = co->instrs;
+    const gk_instr *next_instr = first_instr + f->pc;
+    gk_object **fastlocals = f->localsplus;
+    gk_object **cells = f->localsplus + co->nlocals;
+    gk_object **consts = gk__tuple_items(co->consts);
+    gk_object **names = gk__tuple_items(co->names);
+    gk_object **sp = f->sp;
+    gk_instr instr;
+    int oparg;
+
+    if (throwflag) {
+        next_instr = first_instr + f->lasti + 1;
+        goto error;
+    }
+    if (f->pc == 0)
+        CHECK_BREAKER();
+
+#if USE_COMPUTED_GOTO
+    DISPATCH();
+#else
+dispatch:
+    FETCH();
+    switch (GK_OP(instr)) {
+#endif
+
+    TARGET(NOP) {
+        DISPATCH();
+    }
+    TARGET(POP_TOP) {
+        gk_object *v = POP();
+        gk_xdecref(v);
+        DISPATCH();
+    }
+    TARGET(ROT_TWO) {
+        gk_object *a = TOP();
+        SET_TOP(SECOND());
+        SET_SECOND(a);
+        DISPATCH();
+    }
+    TARGET(ROT_THREE) {
+        gk_object *c = TOP();
+        sp[-1] = sp[-2];
+        sp[-2] = sp[-3];
+        sp[-3] = c;
+        DISPATCH();
+    }
+    TARGET(ROT_FOUR) {
+        gk_object *d = TOP();
+        sp[-1] = sp[-2];
+        sp[-2] = sp[-3];
+        sp[-3] = sp[-4];
+        sp[-4] = d;
+        DISPATCH();
+    }
+    TARGET(DUP_TOP) {
+        gk_object *v = TOP();
+        PUSH(gk_incref(v));
+        DISPATCH();
+    }
+    TARGET(DUP_TOP_TWO) {
+        gk_object *a = SECOND(), *b = TOP();
+        PUSH(gk_incref(a));
+        PUSH(gk_incref(b));
+        DISPATCH();
+    }
+    TARGET(LOAD_CONST) {
+        PUSH(gk_incref(consts[oparg]));
+        DISPATCH();
+    }
+    TARGET(LOAD_FAST) {
+        gk_object *v = fastlocals[oparg];
+        if (!v) {
+            raise_unbound_local(GK_TUPLE_GET(co->varnames, oparg));
+            goto error;
+        }
+        PUSH(gk_incref(v));
+        DISPATCH();
+    }
+    TARGET(STORE_FAST) {
+        gk_object *v = POP();
+        GK_SETREF(fastlocals[oparg], v);
+        DISPATCH();
+    }
+    TARGET(DELETE_FAST) {
+        if (!fastlocals[oparg]) {
+            raise_unbound_local(GK_TUPLE_GET(co->varnames, oparg));
+            goto error;
+        }
+        GK_CLEAR(fastlocals[oparg]);
+        DISPATCH();
+    }
+    TARGET(LOAD_NAME) {
+        gk_object *v = load_name(f, NAME(oparg));
+        if (!v)
+            goto error;
+        PUSH(v);
+        DISPATCH();
+    }
+    TARGET(STORE_NAME) {
+        gk_object *v = POP();
+        int r = store_name(f, NAME(oparg), v);
+        gk_decref(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DELETE_NAME) {
+        if (!f->locals) {
+            gk__raise(&gk__exc_SystemError, "no locals when deleting %R", NAME(oparg));
+            goto error;
+        }
+        if (delete_from(f->locals, NAME(oparg)) < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(LOAD_GLOBAL) {
+        gk_object *name = NAME(oparg);
+        gk_object *v = gk__dict_get(f->globals, name);
+        if (!v) {
+            if (gk__err_occurred())
+                goto error;
+            v = gk__dict_get(f->builtins, name);
+            if (!v) {
+                if (!gk__err_occurred())
+                    raise_name_error(name);
+                goto error;
+            }
+        }
+        PUSH(gk_incref(v));
+        DISPATCH();
+    }
+    TARGET(STORE_GLOBAL) {
+        gk_object *v = POP();
+        int r = gk__dict_set(f->globals, NAME(oparg), v);
+        gk_decref(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DELETE_GLOBAL) {
+        if (delete_from(f->globals, NAME(oparg)) < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(LOAD_DEREF) {
+        gk_object *v = gk__cell_get(cells[oparg]);
+        if (!v) {
+            raise_unbound_deref(co, (size_t)oparg);
+            goto error;
+        }
+        PUSH(gk_incref(v));
+        DISPATCH();
+    }
+    TARGET(STORE_DEREF) {
+        gk_object *v = POP();
+        gk__cell_set(cells[oparg], v);
+        gk_decref(v);
+        DISPATCH();
+    }
+    TARGET(DELETE_DEREF) {
+        if (!gk__cell_get(cells[oparg])) {
+            raise_unbound_deref(co, (size_t)oparg);
+            goto error;
+        }
+        gk__cell_set(cells[oparg], NULL);
+        DISPATCH();
+    }
+    TARGET(LOAD_CLOSURE) {
+        PUSH(gk_incref(cells[oparg]));
+        DISPATCH();
+    }
+    TARGET(LOAD_CLASSDEREF) {
+        gk_object *v = load_classderef(f, (size_t)oparg);
+        if (!v)
+            goto error;
+        PUSH(v);
+        DISPATCH();
+    }
+    TARGET(LOAD_ATTR) {
+        gk_object *o = TOP();
+        gk_object *v = gk__getattr(o, NAME(oparg));
+        if (!v)
+            goto error;
+        SET_TOP(v);
+        gk_decref(o);
+        DISPATCH();
+    }
+    TARGET(STORE_ATTR) {
+        gk_object *o = POP(), *v = POP();
+        int r = gk__setattr(o, NAME(oparg), v);
+        gk_decref(o);
+        gk_decref(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DELETE_ATTR) {
+        gk_object *o = POP();
+        int r = gk__setattr(o, NAME(oparg), NULL);
+        gk_decref(o);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(LOAD_METHOD) {
+        gk_object *o = TOP(), *m = NULL;
+        int r = load_method(o, NAME(oparg), &m);
+        if (r < 0)
+            goto error;
+        if (r) {
+            SET_TOP(m);
+            PUSH(o);
+        } else {
+            SET_TOP(NULL);
+            PUSH(m);
+            gk_decref(o);
+        }
+        DISPATCH();
+    }
+    TARGET(CALL_METHOD) {
+        gk_object **args = sp - oparg;
+        gk_object *meth = args[-2], *res;
+        if (meth)
+            res = call_any(meth, args - 1, (size_t)oparg + 1, NULL);
+        else
+            res = call_any(args[-1], args, (size_t)oparg, NULL);
+        while (sp > args - 2) {
+            gk_object *v = POP();
+            gk_xdecref(v);
+        }
+        if (!res)
+            goto error;
+        PUSH(res);
+        DISPATCH();
+    }
+    TARGET(BINARY_SUBSCR) {
+        gk_object *k = POP(), *o = TOP(), *v = NULL;
+        if (GK_TYPE(k) == &gk__int_type && gk__int_is_small(k)) {
+            int64_t i = gk__int_small_value(k);
+            if (GK_TYPE(o) == &gk__list_type) {
+                int64_t n = (int64_t)gk__list_size(o);
+                if (i < 0)
+                    i += n;
+                if (i >= 0 && i < n)
+                    v = gk_incref(GK_LIST_GET(o, i));
+            } else if (GK_TYPE(o) == &gk__tuple_type) {
+                int64_t n = (int64_t)gk__tuple_size(o);
+                if (i < 0)
+                    i += n;
+                if (i >= 0 && i < n)
+                    v = gk_incref(GK_TUPLE_GET(o, i));
+            }
+        }
+        if (!v)
+            v = gk__getitem(o, k);
+        gk_decref(k);
+        if (!v)
+            goto error;
+        SET_TOP(v);
+        gk_decref(o);
+        DISPATCH();
+    }
+    TARGET(STORE_SUBSCR) {
+        gk_object *k = POP(), *o = POP(), *v = POP();
+        int r = gk__setitem(o, k, v);
+        gk_decref(k);
+        gk_decref(o);
+        gk_decref(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DELETE_SUBSCR) {
+        gk_object *k = POP(), *o = POP();
+        int r = gk__delitem(o, k);
+        gk_decref(k);
+        gk_decref(o);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(BUILD_SLICE) {
+        gk_object *step = oparg == 3 ? POP() : NULL;
+        gk_object *stop = POP(), *start = TOP();
+        gk_object *s = gk__slice_new(start, stop, step);
+        gk_xdecref(step);
+        gk_decref(stop);
+        if (!s)
+            goto error;
+        SET_TOP(s);
+        gk_decref(start);
+        DISPATCH();
+    }
+    TARGET(UNARY_POSITIVE) {
+        gk_object *a = TOP(), *r = gk__pos(a);
+        if (!r)
+            goto error;
+        SET_TOP(r);
+        gk_decref(a);
+        DISPATCH();
+    }
+    TARGET(UNARY_NEGATIVE) {
+        gk_object *a = TOP(), *r = gk__neg(a);
+        if (!r)
+            goto error;
+        SET_TOP(r);
+        gk_decref(a);
+        DISPATCH();
+    }
+    TARGET(UNARY_NOT) {
+        gk_object *a = TOP();
+        int t = gk__truthy(a);
+        if (t < 0)
+            goto error;
+        SET_TOP(gk__bool(!t));
+        gk_decref(a);
+        DISPATCH();
+    }
+    TARGET(UNARY_INVERT) {
+        gk_object *a = TOP(), *r = gk__invert(a);
+        if (!r)
+            goto error;
+        SET_TOP(r);
+        gk_decref(a);
+        DISPATCH();
+    }
+    TARGET(BINARY_OP) {
+        gk_object *b = POP(), *a = TOP();
+        gk_object *r = int_fast_binop(a, b, oparg);
+        if (!r) {
+            if (oparg == GK_BINOP_ADD && GK_TYPE(a) == &gk__str_type && GK_TYPE(b) == &gk__str_type)
+                r = gk__str_concat(a, b);
+            else if (!(r = float_fast_binop(a, b, oparg)))
+                r = gk__binop(a, b, oparg);
+        }
+        gk_decref(b);
+        if (!r)
+            goto error;
+        SET_TOP(r);
+        gk_decref(a);
+        DISPATCH();
+    }
+    TARGET(INPLACE_OP) {
+        gk_object *b = POP(), *a = TOP();
+        gk_object *r = int_fast_binop(a, b, oparg);
+        if (!r) {
+            if (oparg == GK_BINOP_ADD && GK_TYPE(a) == &gk__str_type && GK_TYPE(b) == &gk__str_type)
+                r = gk__str_concat(a, b);
+            else if (!(r = float_fast_binop(a, b, oparg)))
+                r = gk__inplace_binop(a, b, oparg);
+        }
+        gk_decref(b);
+        if (!r)
+            goto error;
+        SET_TOP(r);
+        gk_decref(a);
+        DISPATCH();
+    }
+    TARGET(COMPARE_OP) {
+        gk_object *b = POP(), *a = TOP(), *r;
+        int c = int_fast_compare(a, b, oparg);
+        r = c >= 0 ? gk__bool(c) : gk__richcompare(a, b, oparg);
+        gk_decref(b);
+        if (!r)
+            goto error;
+        SET_TOP(r);
+        gk_decref(a);
+        DISPATCH();
+    }
+    TARGET(IS_OP) {
+        gk_object *b = POP(), *a = TOP();
+        int r = (a == b) ^ (oparg != 0);
+        SET_TOP(gk__bool(r));
+        gk_decref(a);
+        gk_decref(b);
+        DISPATCH();
+    }
+    TARGET(CONTAINS_OP) {
+        gk_object *b = POP(), *a = TOP();
+        int r = gk__contains(b, a);
+        gk_decref(b);
+        if (r < 0)
+            goto error;
+        SET_TOP(gk__bool(r ^ (oparg != 0)));
+        gk_decref(a);
+        DISPATCH();
+    }
+    TARGET(JUMP) {
+        int here = INSTR_INDEX();
+        JUMPTO(oparg);
+        if (oparg <= here)
+            CHECK_BREAKER();
+        DISPATCH();
+    }
+    TARGET(POP_JUMP_IF_FALSE) {
+        gk_object *v = POP();
+        int t = v == GK_TRUE ? 1 : v == GK_FALSE ? 0 : gk__truthy(v);
+        gk_decref(v);
+        if (t < 0)
+            goto error;
+        if (!t) {
+            int here = INSTR_INDEX();
+            JUMPTO(oparg);
+            if (oparg <= here)
+                CHECK_BREAKER();
+        }
+        DISPATCH();
+    }
+    TARGET(POP_JUMP_IF_TRUE) {
+        gk_object *v = POP();
+        int t = v == GK_TRUE ? 1 : v == GK_FALSE ? 0 : gk__truthy(v);
+        gk_decref(v);
+        if (t < 0)
+            goto error;
+        if (t) {
+            int here = INSTR_INDEX();
+            JUMPTO(oparg);
+            if (oparg <= here)
+                CHECK_BREAKER();
+        }
+        DISPATCH();
+    }
+    TARGET(JUMP_IF_FALSE_OR_POP) {
+        gk_object *v = TOP();
+        int t = v == GK_TRUE ? 1 : v == GK_FALSE ? 0 : gk__truthy(v);
+        if (t < 0)
+            goto error;
+        if (!t) {
+            JUMPTO(oparg);
+        } else {
+            sp--;
+            gk_decref(v);
+        }
+        DISPATCH();
+    }
+    TARGET(JUMP_IF_TRUE_OR_POP) {
+        gk_object *v = TOP();
+        int t = v == GK_TRUE ? 1 : v == GK_FALSE ? 0 : gk__truthy(v);
+        if (t < 0)
+            goto error;
+        if (t) {
+            JUMPTO(oparg);
+        } else {
+            sp--;
+            gk_decref(v);
+        }
+        DISPATCH();
+    }
+    TARGET(GET_ITER) {
+        gk_object *o = TOP(), *it = gk__iter(o);
+        if (!it)
+            goto error;
+        SET_TOP(it);
+        gk_decref(o);
+        DISPATCH();
+    }
+    TARGET(FOR_ITER) {
+        gk_object *it = TOP();
+        gk_unaryfunc next = GK_TYPE(it)->iternext;
+        gk_object *v = next ? next(it) : gk__iternext(it);
+        if (v) {
+            PUSH(v);
+            DISPATCH();
+        }
+        if (gk__err_occurred()) {
+            if (!gk__err_matches(&gk__exc_StopIteration))
+                goto error;
+            gk__err_clear();
+        }
+        sp--;
+        gk_decref(it);
+        JUMPTO(oparg);
+        DISPATCH();
+    }
+    TARGET(BUILD_TUPLE) {
+        gk_object *t = gk__tuple_new((size_t)oparg);
+        if (!t)
+            goto error;
+        for (int i = oparg - 1; i >= 0; i--)
+            GK_TUPLE_SET(t, i, POP());
+        PUSH(t);
+        DISPATCH();
+    }
+    TARGET(BUILD_LIST) {
+        gk_object *l = gk__list_new((size_t)oparg);
+        if (!l)
+            goto error;
+        for (int i = oparg - 1; i >= 0; i--)
+            GK_LIST_SET(l, i, POP());
+        PUSH(l);
+        DISPATCH();
+    }
+    TARGET(BUILD_SET) {
+        gk_object *s = gk__set_new(NULL);
+        int err = !s;
+        for (int i = oparg; i > 0; i--)
+            if (!err && gk__set_add(s, PEEK(i)) < 0)
+                err = 1;
+        for (int i = 0; i < oparg; i++) {
+            gk_object *v = POP();
+            gk_decref(v);
+        }
+        if (err) {
+            gk_xdecref(s);
+            goto error;
+        }
+        PUSH(s);
+        DISPATCH();
+    }
+    TARGET(BUILD_MAP) {
+        gk_object *d = gk__dict_new();
+        int err = !d;
+        for (int i = 2 * oparg; i > 0; i -= 2)
+            if (!err && gk__dict_set(d, PEEK(i), PEEK(i - 1)) < 0)
+                err = 1;
+        for (int i = 0; i < 2 * oparg; i++) {
+            gk_object *v = POP();
+            gk_decref(v);
+        }
+        if (err) {
+            gk_xdecref(d);
+            goto error;
+        }
+        PUSH(d);
+        DISPATCH();
+    }
+    TARGET(BUILD_CONST_KEY_MAP) {
+        gk_object *keys = TOP();
+        gk_object *d = gk__dict_new();
+        int err = !d;
+        for (int i = 0; i < oparg && !err; i++)
+            if (gk__dict_set(d, GK_TUPLE_GET(keys, i), PEEK(oparg + 1 - i)) < 0)
+                err = 1;
+        for (int i = 0; i < oparg + 1; i++) {
+            gk_object *v = POP();
+            gk_decref(v);
+        }
+        if (err) {
+            gk_xdecref(d);
+            goto error;
+        }
+        PUSH(d);
+        DISPATCH();
+    }
+    TARGET(BUILD_STRING) {
+        gk_object *s = build_string(sp - oparg, (size_t)oparg);
+        for (int i = 0; i < oparg; i++) {
+            gk_object *v = POP();
+            gk_decref(v);
+        }
+        if (!s)
+            goto error;
+        PUSH(s);
+        DISPATCH();
+    }
+    TARGET(LIST_APPEND) {
+        gk_object *v = POP();
+        int r = gk__list_append(PEEK(oparg), v);
+        gk_decref(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(SET_ADD) {
+        gk_object *v = POP();
+        int r = gk__set_add(PEEK(oparg), v);
+        gk_decref(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(MAP_ADD) {
+        gk_object *v = POP(), *k = POP();
+        int r = gk__dict_set(PEEK(oparg), k, v);
+        gk_decref(v);
+        gk_decref(k);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(LIST_EXTEND) {
+        gk_object *it = POP();
+        int r = list_extend_op(PEEK(oparg), it);
+        gk_decref(it);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(SET_UPDATE) {
+        gk_object *it = POP();
+        int r = set_update_op(PEEK(oparg), it);
+        gk_decref(it);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DICT_UPDATE) {
+        gk_object *m = POP();
+        int r = dict_update_op(PEEK(oparg), m);
+        gk_decref(m);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(DICT_MERGE) {
+        gk_object *m = POP();
+        gk_object *fname = function_str(PEEK(oparg + 2));
+        int r = fname ? gk__dict_merge_kwargs(PEEK(oparg), m, fname) : -1;
+        gk_xdecref(fname);
+        gk_decref(m);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(LIST_TO_TUPLE) {
+        gk_object *l = TOP(), *t = gk__list_as_tuple(l);
+        if (!t)
+            goto error;
+        SET_TOP(t);
+        gk_decref(l);
+        DISPATCH();
+    }
+    TARGET(UNPACK_SEQUENCE) {
+        gk_object *seq = POP();
+        gk_object **items = NULL;
+        size_t n = 0;
+        if (GK_TYPE(seq) == &gk__tuple_type) {
+            items = gk__tuple_items(seq);
+            n = gk__tuple_size(seq);
+        } else if (GK_TYPE(seq) == &gk__list_type) {
+            items = gk__list_items(seq);
+            n = gk__list_size(seq);
+        }
+        if (items && n == (size_t)oparg) {
+            for (int i = oparg - 1; i >= 0; i--)
+                PUSH(gk_incref(items[i]));
+        } else if (items && n < (size_t)oparg) {
+            gk__raise(&gk__exc_ValueError, "not enough values to unpack (expected %d, got %zu)", oparg, n);
+            gk_decref(seq);
+            goto error;
+        } else if (items) {
+            gk__raise(&gk__exc_ValueError, "too many values to unpack (expected %d)", oparg);
+            gk_decref(seq);
+            goto error;
+        } else {
+            int r = unpack_iterable(seq, (size_t)oparg, -1, sp + oparg);
+            if (r < 0) {
+                gk_decref(seq);
+                goto error;
+            }
+            sp += oparg;
+        }
+        gk_decref(seq);
+        DISPATCH();
+    }
+    TARGET(UNPACK_EX) {
+        gk_object *seq = POP();
+        int before = oparg & 0xff, after = oparg >> 8;
+        int r = unpack_iterable(seq, (size_t)before, after, sp + before + 1 + after);
+        gk_decref(seq);
+        if (r < 0)
+            goto error;
+        sp += before + 1 + after;
+        DISPATCH();
+    }
+    TARGET(CALL_FUNCTION) {
+        gk_object **args = sp - oparg;
+        gk_object *res = call_any(args[-1], args, (size_t)oparg, NULL);
+        while (sp > args - 1) {
+            gk_object *v = POP();
+            gk_decref(v);
+        }
+        if (!res)
+            goto error;
+        PUSH(res);
+        DISPATCH();
+    }
+    TARGET(CALL_FUNCTION_KW) {
+        gk_object *kwnames = POP();
+        gk_object **args = sp - oparg;
+        size_t npos = (size_t)oparg - gk__tuple_size(kwnames);
+        gk_object *res = call_any(args[-1], args, npos, kwnames);
+        gk_decref(kwnames);
+        while (sp > args - 1) {
+            gk_object *v = POP();
+            gk_decref(v);
+        }
+        if (!res)
+            goto error;
+        PUSH(res);
+        DISPATCH();
+    }
+    TARGET(CALL_FUNCTION_EX) {
+        gk_object *kwargs = (oparg & 1) ? POP() : NULL;
+        gk_object *args = POP(), *func = TOP();
+        gk_object *res = call_ex(func, args, kwargs);
+        gk_xdecref(kwargs);
+        gk_decref(args);
+        if (!res)
+            goto error;
+        SET_TOP(res);
+        gk_decref(func);
+        DISPATCH();
+    }
+    TARGET(MAKE_FUNCTION) {
+        gk_object **bottom;
+        gk_object *fn = make_function(sp, oparg, &bottom);
+        while (sp > bottom) {
+            gk_object *v = POP();
+            gk_decref(v);
+        }
+        if (!fn)
+            goto error;
+        PUSH(fn);
+        DISPATCH();
+    }
+    TARGET(RETURN_VALUE) {
+        retval = POP();
+        f->state = GK_FRAME_DONE;
+        goto exit;
+    }
+    TARGET(YIELD_VALUE) {
+        retval = POP();
+        f->pc = (int)(next_instr - first_instr);
+        f->lasti = f->pc - 1;
+        f->state = GK_FRAME_SUSPENDED;
+        goto exit;
+    }
+    TARGET(GET_YIELD_FROM_ITER) {
+        gk_object *o = TOP();
+        if (!gk__is_generator(o)) {
+            gk_object *it = gk__iter(o);
+            if (!it)
+                goto error;
+            SET_TOP(it);
+            gk_decref(o);
+        }
+        DISPATCH();
+    }
+    TARGET(YIELD_FROM) {
+        gk_object *v = POP(), *res = NULL;
+        f->lasti = INSTR_INDEX();
+        int st = delegate_send(TOP(), v, &res);
+        gk_decref(v);
+        if (st < 0)
+            goto error;
+        if (st == 0) {
+            gk_object *recv = TOP();
+            SET_TOP(res);
+            gk_decref(recv);
+            DISPATCH();
+        }
+        retval = res;
+        f->pc = INSTR_INDEX();
+        f->lasti = f->pc;
+        f->state = GK_FRAME_SUSPENDED;
+        goto exit;
+    }
+    TARGET(SETUP_FINALLY) {
+        gk__block *b = &f->blocks[f->nblocks++];
+        b->type = GK_BLOCK_FINALLY;
+        b->handler = oparg;
+        b->level = (int)(sp - f->stack);
+        DISPATCH();
+    }
+    TARGET(SETUP_WITH) {
+        gk_object *ctx = TOP(), *res = NULL;
+        gk_object *exit_b = with_enter(ctx, &res);
+        if (!exit_b)
+            goto error;
+        SET_TOP(exit_b);
+        gk_decref(ctx);
+        gk__block *b = &f->blocks[f->nblocks++];
+        b->type = GK_BLOCK_FINALLY;
+        b->handler = oparg;
+        b->level = (int)(sp - f->stack);
+        PUSH(res);
+        DISPATCH();
+    }
+    TARGET(POP_BLOCK) {
+        f->nblocks--;
+        DISPATCH();
+    }
+    TARGET(POP_EXCEPT) {
+        gk__block *b = &f->blocks[--f->nblocks];
+        if (b->type != GK_BLOCK_EXCEPT_HANDLER) {
+            gk__raise(&gk__exc_SystemError, "popped block is not an except handler");
+            goto error;
+        }
+        restore_exc_info(ts, POP());
+        DISPATCH();
+    }
+    TARGET(RERAISE) {
+        gk_object *exc = POP();
+        gk__err_restore(exc);
+        goto exception_unwind;
+    }
+    TARGET(RAISE_VARARGS) {
+        gk_object *cause = oparg >= 2 ? POP() : NULL;
+        gk_object *exc = oparg >= 1 ? POP() : NULL;
+        do_raise(ts, exc, cause, &reraise);
+        gk_xdecref(exc);
+        gk_xdecref(cause);
+        if (reraise)
+            goto exception_unwind;
+        goto error;
+    }
+    TARGET(JUMP_IF_NOT_EXC_MATCH) {
+        gk_object *cls = POP(), *exc = POP();
+        int bad = exc_match_check(cls);
+        int m = bad < 0 ? 0 : gk__exc_matches(exc, cls);
+        gk_decref(cls);
+        gk_decref(exc);
+        if (bad < 0)
+            goto error;
+        if (!m)
+            JUMPTO(oparg);
+        DISPATCH();
+    }
+    TARGET(WITH_EXCEPT_START) {
+        gk_object *exc = TOP(), *exit_fn = THIRD();
+        gk_object *tb = gk__exc_traceback(exc);
+        gk_object *argv[3] = { (gk_object *)GK_TYPE(exc), exc, tb ? tb : GK_NONE };
+        gk_object *res = gk__call(exit_fn, argv, 3, NULL);
+        if (!res)
+            goto error;
+        PUSH(res);
+        DISPATCH();
+    }
+    TARGET(LOAD_BUILD_CLASS) {
+        gk_object *bc = gk__dict_get_cstr(f->builtins, "__build_class__");
+        if (!bc) {
+            gk__raise(&gk__exc_NameError, "__build_class__ not found");
+            goto error;
+        }
+        PUSH(gk_incref(bc));
+        DISPATCH();
+    }
+    TARGET(LOAD_ASSERTION_ERROR) {
+        PUSH(gk_incref((gk_object *)&gk__exc_AssertionError));
+        DISPATCH();
+    }
+    TARGET(IMPORT_NAME) {
+        gk_object *fromlist = POP(), *level = TOP();
+        int lv = gk__is_int(level) ? (int)gk__int_as_i64(level) : 0;
+        gk_object *m = gk__import(NAME(oparg), f->globals, fromlist == GK_NONE ? NULL : fromlist, lv);
+        gk_decref(fromlist);
+        if (!m)
+            goto error;
+        SET_TOP(m);
+        gk_decref(level);
+        DISPATCH();
+    }
+    TARGET(IMPORT_FROM) {
+        gk_object *v = import_from(TOP(), NAME(oparg));
+        if (!v)
+            goto error;
+        PUSH(v);
+        DISPATCH();
+    }
+    TARGET(IMPORT_STAR) {
+        gk_object *m = POP();
+        int r = import_star(m, f->locals);
+        gk_decref(m);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(FORMAT_VALUE) {
+        gk_object *spec = (oparg & 4) ? POP() : NULL;
+        gk_object *v = TOP();
+        gk_object *s = format_value(v, oparg & 3, spec);
+        gk_xdecref(spec);
+        if (!s)
+            goto error;
+        SET_TOP(s);
+        gk_decref(v);
+        DISPATCH();
+    }
+    TARGET(PRINT_EXPR) {
+        gk_object *v = POP();
+        int r = print_expr(v);
+        gk_decref(v);
+        if (r < 0)
+            goto error;
+        DISPATCH();
+    }
+    TARGET(SETUP_ANNOTATIONS) {
+        if (setup_annotations(f) < 0)
+            goto error;
+        DISPATCH();
+    }
+
+#if !USE_COMPUTED_GOTO
+    default:
+        gk__raise(&gk__exc_SystemError, "unknown opcode %d", GK_OP(instr));
+        goto error;
+    }
+#endif
+
+error:
+    {
+        gk_object *exc = ts->curexc;
+        if (!exc) {
+            gk__raise(&gk__exc_SystemError, "error return without exception set");
+            exc = ts->curexc;
+        }
+        f->lasti = INSTR_INDEX();
+        if (ts->exc_info && ts->exc_info != exc && !gk__exc_context(exc) && gk__is_exception(exc))
+            set_context(exc, ts->exc_info);
+        if (gk__is_exception(exc))
+            gk__traceback_add(exc, (gk_object *)co, line_of(co, f->lasti));
+    }
+exception_unwind:
+    while (f->nblocks > 0) {
+        gk__block *b = &f->blocks[--f->nblocks];
+        if (b->type == GK_BLOCK_EXCEPT_HANDLER) {
+            gk_object **lvl = f->stack + b->level + 1;
+            while (sp > lvl) {
+                gk_object *v = POP();
+                gk_xdecref(v);
+            }
+            restore_exc_info(ts, POP());
+            continue;
+        }
+        gk_object **lvl = f->stack + b->level;
+        while (sp > lvl) {
+            gk_object *v = POP();
+            gk_xdecref(v);
+        }
+        int handler = b->handler;
+        gk__block *h = &f->blocks[f->nblocks++];
+        h->type = GK_BLOCK_EXCEPT_HANDLER;
+        h->handler = -1;
+        h->level = (int)(sp - f->stack);
+        PUSH(ts->exc_info ? ts->exc_info : gk_incref(GK_NONE));
+        gk_object *exc = ts->curexc;
+        ts->curexc = NULL;
+        ts->exc_info = gk_incref(exc);
+        PUSH(exc);
+        JUMPTO(handler);
+        DISPATCH();
+    }
+    while (sp > f->stack) {
+        gk_object *v = POP();
+        gk_xdecref(v);
+    }
+    retval = NULL;
+    f->state = GK_FRAME_DONE;
+
+exit:
+    f->sp = sp;
+    ts->frame = f->back;
+    f->back = NULL;
+    --ts->recursion_depth;
+    return retval;
 }

@@ -69,6 +69,13 @@ int64_t gk__int_as_i64(gk_object *o);
 double gk__int_as_double(gk_object *o);            /* -1.0 + OverflowError if too big */
 int gk__int_sign(gk_object *o);                    /* -1, 0, 1 */
 gk_object *gk__int_to_base(gk_object *o, int base, bool prefix);  /* str: "0xff", "-0b101" ... */
+/* pow(a, b, m) for three ints (m None: a ** b); TypeError if any is not an
+ * int, ValueError for m == 0 or a non-invertible base with b < 0. */
+gk_object *gk__int_pow_mod(gk_object *a, gk_object *b, gk_object *m);
+gk_object *gk__int_divmod(gk_object *a, gk_object *b);   /* both ints: (a // b, a % b) */
+/* divmod(a, b) for any pair (float.c): ints and floats directly, else
+ * __divmod__ / __rdivmod__; TypeError "unsupported operand type(s) for divmod()". */
+gk_object *gk__divmod(gk_object *a, gk_object *b);
 static inline bool gk__is_int(gk_object *o) { return (GK_TYPE(o)->flags & GK_TPFLAG_INT_SUBCLASS) != 0; }
 struct gk_int;                                    /* private to int.c */
 extern struct gk_int gk__true_obj, gk__false_obj; /* the two bools (instances of gk__bool_type) */

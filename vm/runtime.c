@@ -66,6 +66,9 @@ static void on_sigint(int signo)
         return;
     atomic_store(&rt->pending_signals, 1);
     atomic_fetch_or(&rt->main_thread->eval_breaker, GK_BREAK_SIGNALS);
+    void (*unblock)(void *) = rt->main_thread->unblock;
+    if (unblock)
+        unblock(rt->main_thread->unblock_arg);
 }
 
 static void install_signals(void)
@@ -127,6 +130,7 @@ int gk__handle_eval_breaker(gk__tstate *ts)
 
 extern int gk__thread_module_init(gk_object *m);
 extern int gk__time_module_init(gk_object *m);
+extern int gk__ffi_module_init(gk_object *m);
 
 int gk__runtime_init(int argc, char **argv)
 {
@@ -164,7 +168,8 @@ int gk__runtime_init(int argc, char **argv)
     if (gk__dict_set_cstr(rt->modules, "sys", rt->sys) < 0)
         goto fail;
     if (gk__register_builtin_module("_thread", gk__thread_module_init) < 0 ||
-        gk__register_builtin_module("time", gk__time_module_init) < 0)
+        gk__register_builtin_module("time", gk__time_module_init) < 0 ||
+        gk__register_builtin_module("ffi", gk__ffi_module_init) < 0)
         goto fail;
     install_signals();
     return 0;
@@ -369,4 +374,28 @@ int gk__runtime_fini(void)
 const char *gk_version(void)
 {
     return "0.1.0";
+}
+
+void gk__runtime_free(void)
+{
+    gk__runtime *rt = gk__rt;
+    if (!rt)
+        return;
+    gk__tstate *ts = gk__current;
+    if (ts && ts->holds_gil)
+        gk__gil_release(ts, GK_RELEASE_EXIT);
+    signal(SIGINT, SIG_DFL);
+    /* Objects made by this runtime are not freed one by one (static types
+     * keep their dicts for the next runtime); the thread states go. */
+    pthread_mutex_lock(&rt->threads_mu);
+    gk__tstate *t = rt->threads;
+    rt->threads = NULL;
+    pthread_mutex_unlock(&rt->threads_mu);
+    while (t) {
+        gk__tstate *next = t->next;
+        free(t);
+        t = next;
+    }
+    gk__current = NULL;
+    gk__rt = NULL;
 }

@@ -64,7 +64,11 @@ typedef struct gk__tstate {
     bool alive;                         /* threads_mu: false once the thread has ended */
     bool is_main;
     gk__gilstats stats;
-    int attach_count;                   /* SDK attach nesting */
+    int attach_count;                   /* SDK attach nesting; own thread */
+    /* gk_call_blocking's unblock function while a blocking call runs, or
+     * NULL; called by the SIGINT handler (so it must be async-signal-safe). */
+    void (*volatile unblock)(void *);
+    void *volatile unblock_arg;
 } gk__tstate;
 
 /* The cycle collector's state (vm/gc.c).  GIL. */
@@ -133,7 +137,10 @@ int gk__run_string(const char *src, const char *filename);
 /* If a SIGINT arrived and ts is the main thread: -1 with KeyboardInterrupt
  * pending; else 0.  Blocking calls use it when they wake with EINTR. */
 int gk__check_signals(gk__tstate *ts);
-/* Joins non-daemon threads, runs atexit work, frees the runtime. */
+/* Joins non-daemon threads and flushes output; returns an exit status. */
 int gk__runtime_fini(void);
+/* Forgets the runtime after gk__runtime_fini (embedding): the next
+ * gk__runtime_init starts a new one.  Only when no other thread runs. */
+void gk__runtime_free(void);
 
 #endif

@@ -295,6 +295,21 @@ static gk_object *sys_intern(gk_object *self, gk_object *const *args, size_t nar
     return gk__str_intern_obj(args[0]);
 }
 
+/* sys.excepthook(type, value, tb): prints value like an uncaught exception. */
+static gk_object *sys_excepthook(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
+{
+    if (gk__check_args("excepthook", nargs, kwnames, 3, 3) < 0)
+        return NULL;
+    if (!gk__is_exception(args[1]))
+        return gk__raise(&gk__exc_TypeError, "print_exception(): Exception expected for value, %s found",
+                         GK_TYPE_NAME(args[1]));
+    gk_object *tb = args[2] == GK_NONE ? NULL : args[2];
+    if (tb != gk__exc_traceback(args[1]))
+        gk__exc_set_traceback(args[1], tb);
+    gk__print_exception(args[1]);
+    return gk__none_ref();
+}
+
 static gk_object *sys_getdefaultencoding(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
 {
     return gk__str_from_cstr("utf-8");
@@ -310,6 +325,7 @@ static const gk__methoddef sys_methods[] = {
     { "exception", sys_exception, GK_METH_DEFAULT, NULL },
     { "getrefcount", sys_getrefcount, GK_METH_DEFAULT, NULL },
     { "intern", sys_intern, GK_METH_DEFAULT, NULL },
+    { "excepthook", sys_excepthook, GK_METH_DEFAULT, "Print an exception and its traceback to stderr." },
     { "getdefaultencoding", sys_getdefaultencoding, GK_METH_DEFAULT, NULL },
     { NULL, NULL, 0, NULL },
 };
@@ -487,6 +503,9 @@ gk_object *gk__sys_module_new(int argc, char **argv)
     if (gk__module_add_functions(m, sys_methods) < 0 || add_streams(d) < 0 || add_facts(d) < 0)
         goto fail;
     if (set_owned(d, "argv", make_argv(argc, argv)) < 0)
+        goto fail;
+    gk_object *hook = gk__dict_get_cstr(d, "excepthook");
+    if (hook && gk__dict_set_cstr(d, "__excepthook__", hook) < 0)
         goto fail;
     if (!(dir = script_dir(argc > 0 ? argv[0] : NULL)))
         goto fail;

@@ -26,6 +26,8 @@ typedef struct parser {
     gk_type *etype;
     char emsg[300];
     int eline, eoff, eend_line, eend_off, etext;
+    size_t epos;                   /* token index where the error was found */
+    bool lexical;                  /* the error came from the tokenizer */
     int depth;
     bool fexpr;                    /* parsing an f-string replacement field */
 } parser;
@@ -54,6 +56,7 @@ static void set_error(parser *p, gk_type *type, int line, int off, int end_line,
     p->eend_line = end_line;
     p->eend_off = end_off;
     p->etext = text;
+    p->epos = p->pos;
 }
 
 #define SYNTAX (&gk__exc_SyntaxError)
@@ -85,6 +88,25 @@ static void lexical_error(parser *p)
                     : t->err_kind == GK_TOKERR_INDENT ? &gk__exc_IndentationError : SYNTAX;
     set_error(p, type, t->err_line, t->err_offset, t->err_end_line, t->err_end_offset,
               t->err_text_newline ? TEXT_NL : TEXT_NONL, "%s", t->err_msg);
+    p->lexical = true;
+}
+
+/* python3 lets a lexical error later in the file replace a syntax error
+ * found by the parser (it tokenizes the rest of the file). */
+static void prefer_lexical_error(parser *p)
+{
+    gk__tokens *t = &p->tk;
+    if (p->err != ERR_SYNTAX || p->lexical || !t->has_error || p->fexpr)
+        return;
+    if (t->err_eof) {
+        if (strstr(t->err_msg, "never closed") == NULL ||
+            !(p->eline > t->err_line || p->epos + 1 >= t->n - 1))
+            return;
+    } else if (t->err_kind != GK_TOKERR_SYNTAX) {
+        return;
+    }
+    p->err = ERR_NONE;
+    lexical_error(p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -152,16 +174,6 @@ static void *generic_error(parser *p)
     if (t->type == GK_TOK_DEDENT) {
         set_error(p, &gk__exc_IndentationError, t->line, t->col + 1, t->line, -1, TEXT_NL,
                   "unexpected unindent");
-        return NULL;
-    }
-    if (!p->fexpr && t->level > 0 && t->line > t->open_line) {
-        set_error(p, SYNTAX, t->open_line, t->open_col + 1, t->open_line, 0, TEXT_NL,
-                  "'%c' was never closed", t->open_char);
-        return NULL;
-    }
-    /* a lexical error later in the file wins over a generic error */
-    if (p->tk.has_error && strstr(p->tk.err_msg, "was never closed") == NULL && !p->fexpr) {
-        lexical_error(p);
         return NULL;
     }
     if (t->type == GK_TOK_NEWLINE || t->type == GK_TOK_ENDMARKER)
@@ -1603,8 +1615,12 @@ static int decode_escape(parser *p, gk__token *t, const char **ps, const char *e
         break;
     }
     case 'N':
-        if (!bytes)
-            return escape_error(p, t, false, start, esc, s, "unknown Unicode character name");
+        if (!bytes) {
+            if (s < end && *s == '{')
+                while (s < end && *s != '}')
+                    s++;
+            return escape_error(p, t, false, start, esc, s < end ? s + 1 : s, "unknown Unicode character name");
+        }
         /* fall through */
     default: {
         char two[2] = { '\\', c };
@@ -1666,4 +1682,1134 @@ static int flush_literal(parser *p, gk__token *t, buf *lit, vec *vals)
     c->end_col = t->end_col;
     lit->n = 0;
     return vpush(p, vals, c);
+}
+
+static int fstr_error(parser *p, gk__token *t, const char *msg)
+{
+    set_error(p, SYNTAX, t->end_line, t->end_col + 1, t->end_line, t->end_col + 1, TEXT_NL, "%s", msg);
+    return -1;
+}
+
+/* Parses the expression text [s, e) of a replacement field. */
+static gk__ast *parse_fexpr(parser *p, gk__token *t, const char *s, const char *e)
+{
+    int line = t->line;
+    const char *ls = t->start;
+    while (ls > p->src && ls[-1] != '\n')
+        ls--;
+    for (const char *q = t->start; q < s; q++)
+        if (*q == '\n') {
+            line++;
+            ls = q + 1;
+        }
+    parser sub;
+    memset(&sub, 0, sizeof sub);
+    sub.arena = p->arena;
+    sub.filename = p->filename;
+    sub.src = p->src;
+    sub.src_end = p->src_end;
+    sub.fexpr = true;
+    sub.depth = p->depth + 1;
+    if (gk__tokenize(s, (size_t)(e - s), ls, line, true, &sub.tk) < 0)
+        return pending(p);
+    gk__ast *x = at_kw(&sub, GK_KW_yield) ? parse_yield(&sub) : parse_star_expressions(&sub);
+    if (x && !at_type(&sub, GK_TOK_ENDMARKER)) {
+        gk__ast *next = starts_expr(peek(&sub)) ? parse_expression(&sub) : NULL;
+        if (next && !sub.err)
+            set_error(&sub, SYNTAX, x->line, x->col + 1, next->end_line, next->end_col + 1, TEXT_NL,
+                      "invalid syntax. Perhaps you forgot a comma?");
+        else
+            generic_error(&sub);
+        x = NULL;
+    }
+    if (!x) {
+        if (sub.err == ERR_SYNTAX) {
+            set_error(p, sub.etype, sub.eline, sub.eoff, sub.eend_line, sub.eend_off, sub.etext,
+                      "f-string: %s", sub.emsg);
+        } else {
+            pending(p);
+        }
+    }
+    gk__tokens_free(&sub.tk);
+    return x;
+}
+
+static int fstr_parse(parser *p, gk__token *t, const char **ps, const char *end, bool raw, int depth,
+                      vec *vals, buf *lit, bool in_spec);
+
+/* Skips a string literal inside a replacement field; s at the quote. */
+static const char *skip_quoted(const char *s, const char *end)
+{
+    char q = *s;
+    bool triple = end - s >= 3 && s[1] == q && s[2] == q;
+    s += triple ? 3 : 1;
+    while (s < end) {
+        if (*s == q && (!triple || (end - s >= 3 && s[1] == q && s[2] == q)))
+            return s + (triple ? 3 : 1);
+        s++;
+    }
+    return NULL;
+}
+
+/* One replacement field; *ps is just after its '{'. */
+static int fstr_field(parser *p, gk__token *t, const char **ps, const char *end, bool raw, int depth,
+                      vec *vals, buf *lit)
+{
+    const char *s = *ps, *ex = s;
+    int nest = 0;
+    while (s < end) {
+        char c = *s;
+        if (c == '\\')
+            return fstr_error(p, t, "f-string expression part cannot include a backslash");
+        if (c == '#')
+            return fstr_error(p, t, "f-string expression part cannot include '#'");
+        if (c == '\'' || c == '"') {
+            if (!(s = skip_quoted(s, end)))
+                return fstr_error(p, t, "f-string: unterminated string");
+            continue;
+        }
+        if (c == '(' || c == '[' || c == '{')
+            nest++;
+        else if (c == ')' || c == ']')
+            nest--;
+        else if (c == '}') {
+            if (nest == 0)
+                break;
+            nest--;
+        } else if (nest == 0) {
+            bool next_eq = s + 1 < end && s[1] == '=';
+            if ((c == '!' && !next_eq) || c == ':')
+                break;
+            if (c == '=' && !next_eq && !(s > ex && strchr("=!<>", s[-1])))
+                break;
+        }
+        s++;
+    }
+    if (s >= end)
+        return fstr_error(p, t, "f-string: expecting '}'");
+    const char *q = ex;
+    while (q < s && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\f'))
+        q++;
+    if (q == s)
+        return fstr_error(p, t, "f-string: empty expression not allowed");
+    gk__ast *value = parse_fexpr(p, t, ex, s);
+    if (!value)
+        return -1;
+    bool selfdoc = false;
+    if (*s == '=') {
+        selfdoc = true;
+        s++;
+        while (s < end && (*s == ' ' || *s == '\t' || *s == '\n'))
+            s++;
+        if (buf_add(p, lit, ex, (size_t)(s - ex)) < 0)
+            return -1;
+    }
+    int conv = -1;
+    if (s < end && *s == '!') {
+        s++;
+        if (s < end && (*s == 's' || *s == 'r' || *s == 'a'))
+            conv = *s++;
+        else
+            return fstr_error(p, t, "f-string: invalid conversion character: expected 's', 'r', or 'a'");
+    }
+    gk__ast *spec = NULL;
+    if (s < end && *s == ':') {
+        s++;
+        if (depth >= 2)
+            return fstr_error(p, t, "f-string: expressions nested too deeply");
+        vec svals = {0};
+        buf slit = {0};
+        int r = fstr_parse(p, t, &s, end, raw, depth + 1, &svals, &slit, true);
+        if (r == 0)
+            r = flush_literal(p, t, &slit, &svals);
+        free(slit.d);
+        if (r < 0 || !(spec = node_tok(p, GK_AST_JOINEDSTR, t)))
+            return -1;
+        spec->l1 = vlist(&svals);
+        spec->end_line = t->end_line;
+        spec->end_col = t->end_col;
+    }
+    if (s >= end || *s != '}')
+        return fstr_error(p, t, "f-string: expecting '}'");
+    s++;
+    if (selfdoc && conv == -1 && !spec)
+        conv = 'r';
+    if (flush_literal(p, t, lit, vals) < 0)
+        return -1;
+    gk__ast *fv = node_tok(p, GK_AST_FORMATTEDVALUE, t);
+    if (!fv)
+        return -1;
+    fv->a = value;
+    fv->b = spec;
+    fv->op = conv;
+    fv->end_line = t->end_line;
+    fv->end_col = t->end_col;
+    *ps = s;
+    return vpush(p, vals, fv);
+}
+
+/* Literal text and fields of an f-string body (or of a format spec, which
+ * ends at an unmatched '}'). */
+static int fstr_parse(parser *p, gk__token *t, const char **ps, const char *end, bool raw, int depth,
+                      vec *vals, buf *lit, bool in_spec)
+{
+    const char *s = *ps;
+    while (s < end) {
+        char c = *s;
+        if (c == '{') {
+            if (!in_spec && s + 1 < end && s[1] == '{') {
+                if (buf_add(p, lit, "{", 1) < 0)
+                    return -1;
+                s += 2;
+                continue;
+            }
+            s++;
+            if (fstr_field(p, t, &s, end, raw, depth, vals, lit) < 0)
+                return -1;
+            continue;
+        }
+        if (c == '}') {
+            if (in_spec)
+                break;
+            if (s + 1 < end && s[1] == '}') {
+                if (buf_add(p, lit, "}", 1) < 0)
+                    return -1;
+                s += 2;
+                continue;
+            }
+            return fstr_error(p, t, "f-string: single '}' is not allowed");
+        }
+        const char *q = s;
+        while (q < end && *q != '{' && *q != '}' && *q != '\\')
+            q++;
+        if (q > s) {
+            if (buf_add(p, lit, s, (size_t)(q - s)) < 0)
+                return -1;
+            s = q;
+            continue;
+        }
+        /* a backslash */
+        if (raw || s + 1 >= end) {
+            if (buf_add(p, lit, s, 1) < 0)
+                return -1;
+            s++;
+            continue;
+        }
+        s++;
+        if (decode_escape(p, t, &s, end, false, *ps, lit) < 0)
+            return -1;
+    }
+    *ps = s;
+    return 0;
+}
+
+/* Adjacent string literals: a str or bytes CONSTANT, or a JOINEDSTR. */
+static gk__ast *parse_strings(parser *p)
+{
+    gk__token *first = peek(p);
+    size_t i0 = p->pos, n = 0;
+    bool any_bytes = false, any_str = false, any_f = false;
+    strtok_info si;
+    while (at_type(p, GK_TOK_STRING)) {
+        split_string(advance(p), &si);
+        n++;
+        any_bytes |= si.bytes;
+        any_str |= !si.bytes;
+        any_f |= si.fstr;
+    }
+    gk__token *last = prev(p);
+    if (any_bytes && any_str) {
+        set_error(p, SYNTAX, last->end_line, last->end_col + 1, last->end_line, last->end_col + 1, TEXT_NL,
+                  "cannot mix bytes and nonbytes literals");
+        return NULL;
+    }
+    buf lit = {0};
+    vec vals = {0};
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        gk__token *t = &p->tk.toks[i0 + i];
+        split_string(t, &si);
+        if (si.fstr) {
+            const char *s = si.body;
+            rc = fstr_parse(p, t, &s, si.body_end, si.raw, 0, &vals, &lit, false);
+        } else {
+            rc = decode_text(p, t, si.body, si.body_end, si.raw, si.bytes, &lit);
+        }
+    }
+    gk__ast *res = NULL;
+    if (rc == 0) {
+        res = node_tok(p, any_f ? GK_AST_JOINEDSTR : GK_AST_CONSTANT, first);
+        if (!res) {
+            rc = -1;
+        } else if (any_f) {
+            if (flush_literal(p, first, &lit, &vals) < 0)
+                rc = -1;
+            res->l1 = vlist(&vals);
+        } else {
+            gk_object *o = any_bytes ? gk__bytes_new(lit.d ? lit.d : "", lit.n)
+                                     : gk__str_from_utf8(lit.d ? lit.d : "", lit.n);
+            if (!(res->value = keep_new(p, o)))
+                rc = -1;
+        }
+    }
+    free(lit.d);
+    if (rc < 0)
+        return NULL;
+    return end_here(p, res);
+}
+
+/* ------------------------------------------------------------------ */
+/* Simple statements                                                   */
+
+static gk__ast *stmt_node(parser *p, int kind, gk__token *t)
+{
+    gk__ast *n = node_tok(p, kind, t);
+    return n ? end_here(p, n) : NULL;
+}
+
+static gk__ast *parse_name_list(parser *p, int kind)
+{
+    gk__token *t = advance(p);
+    gk__ast *g = node_tok(p, kind, t);
+    vec names = {0};
+    if (!g)
+        return NULL;
+    do {
+        gk__token *nt = peek(p);
+        if (nt->type != GK_TOK_NAME || nt->kw)
+            return generic_error(p);
+        advance(p);
+        gk__ast *n = node_tok(p, GK_AST_NAME, nt);
+        if (!n || !(n->name = tok_name(p, nt)) || vpush(p, &names, end_here(p, n)) < 0)
+            return NULL;
+    } while (accept_op(p, ','));
+    g->l1 = vlist(&names);
+    return end_here(p, g);
+}
+
+static gk__ast *parse_del(parser *p)
+{
+    gk__token *t = advance(p);
+    gk__ast *d = node_tok(p, GK_AST_DELETE, t);
+    vec targets = {0};
+    if (!d)
+        return NULL;
+    do {
+        if (!starts_expr(peek(p)) && targets.n)
+            break;
+        gk__ast *x = at_op(p, '*') ? starred(p) : parse_bitwise_or(p);
+        if (!x || make_target(p, x, GK_CTX_DEL) < 0 || vpush(p, &targets, x) < 0)
+            return NULL;
+    } while (accept_op(p, ','));
+    d->l1 = vlist(&targets);
+    return end_here(p, d);
+}
+
+/* dotted_name as an interned str; *last gets its final token. */
+static gk_object *parse_dotted(parser *p)
+{
+    buf b = {0};
+    gk_object *r = NULL;
+    do {
+        gk__token *t = peek(p);
+        if (t->type != GK_TOK_NAME || t->kw) {
+            generic_error(p);
+            goto done;
+        }
+        advance(p);
+        if ((b.n && buf_add(p, &b, ".", 1) < 0) || buf_add(p, &b, t->start, t->len) < 0)
+            goto done;
+    } while (accept_op(p, '.'));
+    r = intern_bytes(p, b.d, b.n);
+done:
+    free(b.d);
+    return r;
+}
+
+static gk__ast *parse_alias(parser *p, bool dotted)
+{
+    gk__token *t = peek(p);
+    gk__ast *a = node_tok(p, GK_AST_ALIAS, t);
+    if (!a)
+        return NULL;
+    if (dotted) {
+        if (!(a->name = parse_dotted(p)))
+            return NULL;
+    } else {
+        if (t->type != GK_TOK_NAME || t->kw)
+            return generic_error(p);
+        advance(p);
+        if (!(a->name = tok_name(p, t)))
+            return NULL;
+    }
+    if (accept_kw(p, GK_KW_as)) {
+        gk__token *nt = peek(p);
+        if (nt->type != GK_TOK_NAME || nt->kw)
+            return generic_error(p);
+        advance(p);
+        if (!(a->name2 = tok_name(p, nt)))
+            return NULL;
+    }
+    return end_here(p, a);
+}
+
+static gk__ast *parse_import(parser *p)
+{
+    gk__token *t = advance(p);
+    gk__ast *im = node_tok(p, GK_AST_IMPORT, t);
+    vec names = {0};
+    if (!im)
+        return NULL;
+    do {
+        gk__ast *a = parse_alias(p, true);
+        if (!a || vpush(p, &names, a) < 0)
+            return NULL;
+    } while (accept_op(p, ','));
+    im->l1 = vlist(&names);
+    return end_here(p, im);
+}
+
+static gk__ast *parse_from(parser *p)
+{
+    gk__token *t = advance(p);
+    gk__ast *im = node_tok(p, GK_AST_IMPORTFROM, t);
+    vec names = {0};
+    if (!im)
+        return NULL;
+    for (;;) {
+        if (accept_op(p, '.'))
+            im->op += 1;
+        else if (accept_op(p, GK_OP3('.', '.', '.')))
+            im->op += 3;
+        else
+            break;
+    }
+    if (!at_kw(p, GK_KW_import) || im->op == 0) {
+        if (!(im->name = parse_dotted(p)))
+            return NULL;
+    }
+    if (!accept_kw(p, GK_KW_import))
+        return generic_error(p);
+    gk__token *st = peek(p);
+    if (accept_op(p, '*')) {
+        gk__ast *a = node_tok(p, GK_AST_ALIAS, st);
+        if (!a || !(a->name = intern_bytes(p, "*", 1)) || vpush(p, &names, end_here(p, a)) < 0)
+            return NULL;
+    } else if (accept_op(p, '(')) {
+        do {
+            if (at_op(p, ')') && names.n)
+                break;
+            gk__ast *a = parse_alias(p, false);
+            if (!a || vpush(p, &names, a) < 0)
+                return NULL;
+        } while (accept_op(p, ','));
+        if (!expect_op(p, ')'))
+            return NULL;
+    } else {
+        do {
+            if (names.n && at_type(p, GK_TOK_NEWLINE)) {
+                gk__token *nl = peek(p);
+                set_error(p, SYNTAX, nl->line, nl->col + 1, nl->line, nl->col + 1, TEXT_NL,
+                          "trailing comma not allowed without surrounding parentheses");
+                return NULL;
+            }
+            gk__ast *a = parse_alias(p, false);
+            if (!a || vpush(p, &names, a) < 0)
+                return NULL;
+        } while (accept_op(p, ','));
+    }
+    im->l1 = vlist(&names);
+    return end_here(p, im);
+}
+
+static gk__ast *parse_rhs(parser *p)
+{
+    return at_kw(p, GK_KW_yield) ? parse_yield(p) : parse_star_expressions(p);
+}
+
+static bool is_augassign(gk__token *t, int *op)
+{
+    static const struct { int code, op; } ops[] = {
+        {GK_OP2('+', '='), GK_BINOP_ADD}, {GK_OP2('-', '='), GK_BINOP_SUB},
+        {GK_OP2('*', '='), GK_BINOP_MUL}, {GK_OP2('/', '='), GK_BINOP_TRUEDIV},
+        {GK_OP3('/', '/', '='), GK_BINOP_FLOORDIV}, {GK_OP2('%', '='), GK_BINOP_MOD},
+        {GK_OP3('*', '*', '='), GK_BINOP_POW}, {GK_OP3('<', '<', '='), GK_BINOP_LSHIFT},
+        {GK_OP3('>', '>', '='), GK_BINOP_RSHIFT}, {GK_OP2('&', '='), GK_BINOP_AND},
+        {GK_OP2('|', '='), GK_BINOP_OR}, {GK_OP2('^', '='), GK_BINOP_XOR},
+        {GK_OP2('@', '='), GK_BINOP_MATMUL},
+    };
+    if (t->type != GK_TOK_OP)
+        return false;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (ops[i].code == t->op) {
+            *op = ops[i].op;
+            return true;
+        }
+    return false;
+}
+
+/* Whether a failed single-target assignment gets python3's "Maybe you meant '=='" hint. */
+static bool eq_hint(gk__ast *target, gk__ast *value)
+{
+    static const int no[] = {GK_AST_TUPLE, GK_AST_LIST, GK_AST_GENEXP, GK_AST_IFEXP, GK_AST_LAMBDA,
+                             GK_AST_BOOLOP, GK_AST_COMPARE, GK_AST_YIELD, GK_AST_YIELDFROM,
+                             GK_AST_STARRED, GK_AST_NAMEDEXPR};
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (target->kind == no[i] || value->kind == no[i])
+            return false;
+    if (target->kind == GK_AST_UNARYOP && target->op == GK_UNARY_NOT)
+        return false;
+    if (target->kind == GK_AST_CONSTANT &&
+        (target->value == GK_NONE || target->value == GK_TRUE || target->value == GK_FALSE))
+        return false;
+    return true;
+}
+
+static gk__ast *parse_annassign(parser *p, gk__ast *target, gk__token *start)
+{
+    if (target->kind == GK_AST_TUPLE)
+        return err_node(p, target, "only single target (not %s) can be annotated", "tuple");
+    if (target->kind == GK_AST_LIST)
+        return err_node(p, target, "only single target (not %s) can be annotated", "list");
+    if (target->kind != GK_AST_NAME && target->kind != GK_AST_ATTRIBUTE && target->kind != GK_AST_SUBSCRIPT)
+        return err_node(p, target, "illegal target for annotation", NULL);
+    advance(p);     /* ':' */
+    gk__ast *a = node_from(p, GK_AST_ANNASSIGN, target);
+    if (!a)
+        return NULL;
+    set_ctx(target, GK_CTX_STORE);
+    a->a = target;
+    a->op = target->kind == GK_AST_NAME && !is_op(start, '(');
+    if (!(a->b = parse_expression(p)))
+        return NULL;
+    if (accept_op(p, '=') && !(a->c = parse_rhs(p)))
+        return NULL;
+    return end_here(p, a);
+}
+
+static gk__ast *parse_expr_stmt(parser *p)
+{
+    gk__token *start = peek(p);
+    if (start->type == GK_TOK_NAME && start->len == 5 && memcmp(start->start, "print", 5) == 0) {
+        gk__token *n2 = peek2(p);
+        if ((n2->type == GK_TOK_NAME && !n2->kw) || n2->type == GK_TOK_NUMBER || n2->type == GK_TOK_STRING) {
+            size_t i = p->pos;
+            while (i + 1 < p->tk.n && p->tk.toks[i + 1].type != GK_TOK_NEWLINE &&
+                   p->tk.toks[i + 1].type != GK_TOK_ENDMARKER && p->tk.toks[i + 1].type != GK_TOK_ERROR)
+                i++;
+            set_error(p, SYNTAX, start->line, start->col + 1, p->tk.toks[i].end_line,
+                      p->tk.toks[i].end_col + 1, TEXT_NL,
+                      "Missing parentheses in call to 'print'. Did you mean print(...)?");
+            return NULL;
+        }
+    }
+    gk__ast *e = parse_rhs(p);
+    if (!e)
+        return NULL;
+    gk__token *t = peek(p);
+    int op;
+    if (is_op(t, ':'))
+        return parse_annassign(p, e, start);
+    if (is_augassign(t, &op)) {
+        if (e->kind != GK_AST_NAME && e->kind != GK_AST_ATTRIBUTE && e->kind != GK_AST_SUBSCRIPT) {
+            char msg[100];
+            snprintf(msg, sizeof msg, "'%s' is an illegal expression for augmented assignment", expr_name(e));
+            return err_node(p, e, "%s", msg);
+        }
+        advance(p);
+        gk__ast *a = node_from(p, GK_AST_AUGASSIGN, e);
+        if (!a)
+            return NULL;
+        set_ctx(e, GK_CTX_STORE);
+        a->a = e;
+        a->op = op;
+        if (!(a->b = parse_rhs(p)))
+            return NULL;
+        return end_here(p, a);
+    }
+    if (!is_op(t, '=')) {
+        gk__ast *x = node_from(p, GK_AST_EXPR, e);
+        if (!x)
+            return NULL;
+        x->a = e;
+        end_at(x, e);
+        return x;
+    }
+    gk__ast *as = node_from(p, GK_AST_ASSIGN, e);
+    vec targets = {0};
+    if (!as)
+        return NULL;
+    while (accept_op(p, '=')) {
+        if (vpush(p, &targets, e) < 0 || !(e = parse_rhs(p)))
+            return NULL;
+    }
+    for (size_t i = 0; i < targets.n; i++) {
+        gk__ast *x = targets.items[i];
+        gk__ast *bad = invalid_target(x, GK_CTX_STORE);
+        if (bad && targets.n == 1 && bad == x && eq_hint(x, e) && x->kind != GK_AST_YIELD) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "cannot assign to %s here. Maybe you meant '==' instead of '='?",
+                     expr_name(x));
+            return err_node(p, x, "%s", msg);
+        }
+        if (make_target(p, x, GK_CTX_STORE) < 0)
+            return NULL;
+    }
+    as->l1 = vlist(&targets);
+    as->a = e;
+    return end_here(p, as);
+}
+
+static gk__ast *parse_simple(parser *p)
+{
+    gk__token *t = peek(p);
+    if (p->err)
+        return NULL;
+    if (t->type != GK_TOK_NAME || !t->kw)
+        return parse_expr_stmt(p);
+    gk__ast *n;
+    switch (t->kw) {
+    case GK_KW_pass: advance(p); return stmt_node(p, GK_AST_PASS, t);
+    case GK_KW_break: advance(p); return stmt_node(p, GK_AST_BREAK, t);
+    case GK_KW_continue: advance(p); return stmt_node(p, GK_AST_CONTINUE, t);
+    case GK_KW_return:
+        advance(p);
+        if (!(n = node_tok(p, GK_AST_RETURN, t)))
+            return NULL;
+        if (starts_expr(peek(p)) && !(n->a = parse_star_expressions(p)))
+            return NULL;
+        return end_here(p, n);
+    case GK_KW_raise:
+        advance(p);
+        if (!(n = node_tok(p, GK_AST_RAISE, t)))
+            return NULL;
+        if (starts_expr(peek(p))) {
+            if (!(n->a = parse_expression(p)))
+                return NULL;
+            if (accept_kw(p, GK_KW_from) && !(n->b = parse_expression(p)))
+                return NULL;
+        }
+        return end_here(p, n);
+    case GK_KW_global: return parse_name_list(p, GK_AST_GLOBAL);
+    case GK_KW_nonlocal: return parse_name_list(p, GK_AST_NONLOCAL);
+    case GK_KW_del: return parse_del(p);
+    case GK_KW_assert:
+        advance(p);
+        if (!(n = node_tok(p, GK_AST_ASSERT, t)) || !(n->a = parse_expression(p)))
+            return NULL;
+        if (accept_op(p, ',') && !(n->b = parse_expression(p)))
+            return NULL;
+        return end_here(p, n);
+    case GK_KW_import: return parse_import(p);
+    case GK_KW_from: return parse_from(p);
+    default:
+        return parse_expr_stmt(p);
+    }
+}
+
+static int parse_simple_stmts(parser *p, vec *out)
+{
+    size_t n0 = out->n;
+    do {
+        if (at_type(p, GK_TOK_NEWLINE) && out->n > n0)
+            break;
+        gk__ast *s = parse_simple(p);
+        if (!s || vpush(p, out, s) < 0)
+            return -1;
+    } while (accept_op(p, ';'));
+    if (!at_type(p, GK_TOK_NEWLINE)) {
+        generic_error(p);
+        return -1;
+    }
+    advance(p);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Compound statements                                                 */
+
+static int parse_block(parser *p, vec *body, const char *what, int line)
+{
+    if (!at_type(p, GK_TOK_NEWLINE))
+        return parse_simple_stmts(p, body);
+    gk__token *nl = advance(p);
+    if (!at_type(p, GK_TOK_INDENT)) {
+        if (p->err)
+            return -1;
+        gk__token *t = peek(p);
+        if (t->type == GK_TOK_ENDMARKER || t->type == GK_TOK_DEDENT)
+            set_error(p, &gk__exc_IndentationError, nl->line, nl->col + 1, nl->line, -1, TEXT_NL,
+                      "expected an indented block after %s on line %d", what, line);
+        else
+            set_error(p, &gk__exc_IndentationError, t->line, t->col + 1, t->end_line, t->end_col + 1,
+                      TEXT_NL, "expected an indented block after %s on line %d", what, line);
+        return -1;
+    }
+    advance(p);
+    do {
+        if (parse_statement(p, body) < 0)
+            return -1;
+    } while (!at_type(p, GK_TOK_DEDENT) && !at_type(p, GK_TOK_ENDMARKER) && !p->err);
+    if (p->err)
+        return -1;
+    accept_op(p, 0);
+    if (at_type(p, GK_TOK_DEDENT))
+        advance(p);
+    return 0;
+}
+
+/* Sets n's end to the end of the last statement of the list. */
+static gk__ast *end_list(gk__ast *n, vec *v)
+{
+    if (v->n)
+        end_at(n, v->items[v->n - 1]);
+    return n;
+}
+
+static gk__ast *parse_if(parser *p, bool elif)
+{
+    gk__token *t = advance(p);
+    gk__ast *n = node_tok(p, GK_AST_IF, t);
+    vec body = {0}, orelse = {0};
+    if (!n || !(n->a = parse_named_expression(p)) || !expect_colon(p) ||
+        parse_block(p, &body, elif ? "'elif' statement" : "'if' statement", t->line) < 0)
+        return NULL;
+    n->l1 = vlist(&body);
+    end_list(n, &body);
+    if (at_kw(p, GK_KW_elif)) {
+        gk__ast *e = parse_if(p, true);
+        if (!e || vpush(p, &orelse, e) < 0)
+            return NULL;
+    } else if (at_kw(p, GK_KW_else)) {
+        gk__token *et = advance(p);
+        if (!expect_colon(p) || parse_block(p, &orelse, "'else' statement", et->line) < 0)
+            return NULL;
+    }
+    n->l2 = vlist(&orelse);
+    return end_list(n, orelse.n ? &orelse : &body);
+}
+
+/* The optional `else:` block of while/for. */
+static int parse_loop_else(parser *p, gk__ast *n, vec *body)
+{
+    vec orelse = {0};
+    if (at_kw(p, GK_KW_else)) {
+        gk__token *et = advance(p);
+        if (!expect_colon(p) || parse_block(p, &orelse, "'else' statement", et->line) < 0)
+            return -1;
+    }
+    n->l1 = vlist(body);
+    n->l2 = vlist(&orelse);
+    end_list(n, orelse.n ? &orelse : body);
+    return 0;
+}
+
+static gk__ast *parse_while(parser *p)
+{
+    gk__token *t = advance(p);
+    gk__ast *n = node_tok(p, GK_AST_WHILE, t);
+    vec body = {0};
+    if (!n || !(n->a = parse_named_expression(p)) || !expect_colon(p) ||
+        parse_block(p, &body, "'while' statement", t->line) < 0 || parse_loop_else(p, n, &body) < 0)
+        return NULL;
+    return n;
+}
+
+static gk__ast *parse_for(parser *p)
+{
+    gk__token *t = advance(p);
+    gk__ast *n = node_tok(p, GK_AST_FOR, t);
+    vec body = {0};
+    if (!n || !(n->a = parse_targets(p)))
+        return NULL;
+    if (!accept_kw(p, GK_KW_in))
+        return generic_error(p);
+    if (!(n->b = parse_star_expressions(p)) || !expect_colon(p) ||
+        parse_block(p, &body, "'for' statement", t->line) < 0 || parse_loop_else(p, n, &body) < 0)
+        return NULL;
+    return n;
+}
+
+static gk__ast *parse_handler(parser *p)
+{
+    gk__token *t = advance(p);
+    gk__ast *h = node_tok(p, GK_AST_EXCEPTHANDLER, t);
+    vec body = {0};
+    if (!h)
+        return NULL;
+    if (!at_op(p, ':')) {
+        if (!(h->a = parse_expression(p)))
+            return NULL;
+        if (at_op(p, ',')) {
+            set_error(p, SYNTAX, h->a->line, h->a->col + 1, h->a->end_line, h->a->end_col + 1, TEXT_NL,
+                      "multiple exception types must be parenthesized");
+            return NULL;
+        }
+        if (accept_kw(p, GK_KW_as)) {
+            gk__token *nt = peek(p);
+            if (nt->type != GK_TOK_NAME || nt->kw)
+                return generic_error(p);
+            advance(p);
+            if (!(h->name = tok_name(p, nt)))
+                return NULL;
+        }
+    }
+    if (!expect_colon(p) || parse_block(p, &body, "'except' statement", t->line) < 0)
+        return NULL;
+    h->l1 = vlist(&body);
+    return end_list(h, &body);
+}
+
+static gk__ast *parse_try(parser *p)
+{
+    gk__token *t = advance(p);
+    gk__ast *n = node_tok(p, GK_AST_TRY, t);
+    vec body = {0}, handlers = {0}, orelse = {0}, fin = {0};
+    if (!n || !expect_colon(p) || parse_block(p, &body, "'try' statement", t->line) < 0)
+        return NULL;
+    while (at_kw(p, GK_KW_except)) {
+        gk__ast *h = parse_handler(p);
+        if (!h || vpush(p, &handlers, h) < 0)
+            return NULL;
+    }
+    if (handlers.n && at_kw(p, GK_KW_else)) {
+        gk__token *et = advance(p);
+        if (!expect_colon(p) || parse_block(p, &orelse, "'else' statement", et->line) < 0)
+            return NULL;
+    }
+    if (at_kw(p, GK_KW_finally)) {
+        gk__token *ft = advance(p);
+        if (!expect_colon(p) || parse_block(p, &fin, "'finally' statement", ft->line) < 0)
+            return NULL;
+    }
+    if (!handlers.n && !fin.n) {
+        if (p->err)
+            return NULL;
+        size_t i = p->pos;
+        while (i > 0 && (p->tk.toks[i].type == GK_TOK_DEDENT || i == p->pos))
+            i--;
+        gk__token *x = &p->tk.toks[i];
+        set_error(p, SYNTAX, x->line, x->col + 1, x->line, -1, TEXT_NL, "expected 'except' or 'finally' block");
+        return NULL;
+    }
+    n->l1 = vlist(&body);
+    n->l2 = vlist(&handlers);
+    n->l3 = vlist(&orelse);
+    n->l4 = vlist(&fin);
+    end_list(n, &body);
+    if (handlers.n)
+        end_at(n, handlers.items[handlers.n - 1]);
+    end_list(n, &orelse);
+    end_list(n, &fin);
+    return n;
+}
+
+static gk__ast *parse_with_item(parser *p)
+{
+    gk__ast *ctx = parse_expression(p);
+    gk__ast *w = ctx ? node_from(p, GK_AST_WITHITEM, ctx) : NULL;
+    if (!w)
+        return NULL;
+    w->a = ctx;
+    if (accept_kw(p, GK_KW_as)) {
+        gk__ast *tgt = at_op(p, '*') ? starred(p) : parse_bitwise_or(p);
+        if (!tgt)
+            return NULL;
+        if (!at_op(p, ',') && !at_op(p, ')') && !at_op(p, ':'))
+            return generic_error(p);
+        if (make_target(p, tgt, GK_CTX_STORE) < 0)
+            return NULL;
+        w->b = tgt;
+    }
+    return end_here(p, w);
+}
+
+static int parse_with_items(parser *p, vec *items, bool parens)
+{
+    do {
+        if (parens && at_op(p, ')') && items->n)
+            break;
+        gk__ast *w = parse_with_item(p);
+        if (!w || vpush(p, items, w) < 0)
+            return -1;
+    } while (accept_op(p, ','));
+    return 0;
+}
+
+static gk__ast *parse_with(parser *p)
+{
+    gk__token *t = advance(p);
+    gk__ast *n = node_tok(p, GK_AST_WITH, t);
+    vec items = {0}, body = {0};
+    if (!n)
+        return NULL;
+    bool done = false;
+    if (at_op(p, '(')) {
+        /* try `with (a as b, c as d):` first */
+        size_t save = p->pos;
+        int depth = p->depth;
+        advance(p);
+        if (parse_with_items(p, &items, true) == 0 && accept_op(p, ')') && at_op(p, ':')) {
+            done = true;
+        } else if (p->err == ERR_PENDING) {
+            return NULL;
+        } else {
+            p->err = ERR_NONE;
+            p->pos = save;
+            p->depth = depth;
+            memset(&items, 0, sizeof items);
+        }
+    }
+    if (!done && parse_with_items(p, &items, false) < 0)
+        return NULL;
+    if (!expect_colon(p) || parse_block(p, &body, "'with' statement", t->line) < 0)
+        return NULL;
+    n->l1 = vlist(&items);
+    n->l2 = vlist(&body);
+    return end_list(n, &body);
+}
+
+static gk__ast *parse_funcdef(parser *p, vec *decorators)
+{
+    gk__token *t = advance(p);
+    gk__ast *n = node_tok(p, GK_AST_FUNCTIONDEF, t);
+    vec body = {0};
+    gk__token *nt = peek(p);
+    if (!n)
+        return NULL;
+    if (nt->type != GK_TOK_NAME || nt->kw)
+        return generic_error(p);
+    advance(p);
+    if (!(n->name = tok_name(p, nt)) || !expect_op(p, '(') || !(n->a = parse_arguments(p, false)) ||
+        !expect_op(p, ')'))
+        return NULL;
+    if (accept_op(p, GK_OP2('-', '>')) && !(n->b = parse_expression(p)))
+        return NULL;
+    if (!expect_colon(p) || parse_block(p, &body, "function definition", t->line) < 0)
+        return NULL;
+    n->l1 = vlist(&body);
+    n->l2 = vlist(decorators);
+    return end_list(n, &body);
+}
+
+static gk__ast *parse_classdef(parser *p, vec *decorators)
+{
+    gk__token *t = advance(p);
+    gk__ast *n = node_tok(p, GK_AST_CLASSDEF, t);
+    vec body = {0}, bases = {0}, kws = {0};
+    gk__token *nt = peek(p);
+    if (!n)
+        return NULL;
+    if (nt->type != GK_TOK_NAME || nt->kw)
+        return generic_error(p);
+    advance(p);
+    if (!(n->name = tok_name(p, nt)))
+        return NULL;
+    gk__token *open = peek(p);
+    if (accept_op(p, '(') && parse_call_args(p, &bases, &kws, open) < 0)
+        return NULL;
+    if (!expect_colon(p) || parse_block(p, &body, "class definition", t->line) < 0)
+        return NULL;
+    n->l1 = vlist(&body);
+    n->l2 = vlist(decorators);
+    n->l3 = vlist(&bases);
+    n->l4 = vlist(&kws);
+    return end_list(n, &body);
+}
+
+static gk__ast *parse_decorated(parser *p)
+{
+    vec decs = {0};
+    while (accept_op(p, '@')) {
+        gk__ast *d = parse_named_expression(p);
+        if (!d || vpush(p, &decs, d) < 0)
+            return NULL;
+        if (!at_type(p, GK_TOK_NEWLINE))
+            return generic_error(p);
+        advance(p);
+    }
+    if (at_kw(p, GK_KW_def))
+        return parse_funcdef(p, &decs);
+    if (at_kw(p, GK_KW_class))
+        return parse_classdef(p, &decs);
+    return generic_error(p);
+}
+
+static int parse_statement(parser *p, vec *out)
+{
+    gk__token *t = peek(p);
+    gk__ast *s = NULL;
+    vec none = {0};
+    if (p->err)
+        return -1;
+    if (t->type == GK_TOK_NAME) {
+        switch (t->kw) {
+        case GK_KW_if: s = parse_if(p, false); break;
+        case GK_KW_while: s = parse_while(p); break;
+        case GK_KW_for: s = parse_for(p); break;
+        case GK_KW_try: s = parse_try(p); break;
+        case GK_KW_with: s = parse_with(p); break;
+        case GK_KW_def: s = parse_funcdef(p, &none); break;
+        case GK_KW_class: s = parse_classdef(p, &none); break;
+        default: return parse_simple_stmts(p, out);
+        }
+    } else if (is_op(t, '@')) {
+        s = parse_decorated(p);
+    } else if (t->type == GK_TOK_INDENT || t->type == GK_TOK_DEDENT) {
+        generic_error(p);
+        return -1;
+    } else {
+        return parse_simple_stmts(p, out);
+    }
+    if (!s || vpush(p, out, s) < 0)
+        return -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points                                                        */
+
+static gk__ast *parse_module(parser *p, int mode)
+{
+    gk__ast *m = node(p, GK_AST_MODULE, 1, 0);
+    vec body = {0};
+    if (!m)
+        return NULL;
+    if (mode == 2) {
+        while (at_type(p, GK_TOK_INDENT) || at_type(p, GK_TOK_NEWLINE))
+            advance(p);
+        gk__ast *e = parse_star_expressions(p);
+        if (!e)
+            return NULL;
+        while (at_type(p, GK_TOK_NEWLINE) || at_type(p, GK_TOK_DEDENT))
+            advance(p);
+        if (!at_type(p, GK_TOK_ENDMARKER))
+            return generic_error(p);
+        gk__ast *x = node_from(p, GK_AST_EXPR, e);
+        if (!x || vpush(p, &body, x) < 0)
+            return NULL;
+        x->a = e;
+        end_at(x, e);
+    } else {
+        while (!at_type(p, GK_TOK_ENDMARKER)) {
+            if (p->err || parse_statement(p, &body) < 0)
+                return NULL;
+        }
+    }
+    if (p->err)
+        return NULL;
+    m->l1 = vlist(&body);
+    return end_list(m, &body);
+}
+
+/* Raises the recorded SyntaxError like python3's constructor would. */
+static void raise_syntax_error(parser *p)
+{
+    gk_object *text = NULL, *msg = NULL, *loc = NULL, *args = NULL, *exc = NULL;
+    if (p->etext != TEXT_NONE) {
+        const char *s = p->src;
+        for (int l = 1; l < p->eline && s < p->src_end; s++)
+            if (*s == '\n')
+                l++;
+        const char *e = s;
+        while (e < p->src_end && *e != '\n')
+            e++;
+        if (e < p->src_end && p->etext == TEXT_NL)
+            e++;
+        text = gk__str_from_utf8(s, (size_t)(e - s));
+        if (!text)
+            gk__err_clear();
+    }
+    if (!text)
+        text = gk__none_ref();
+    msg = gk__str_from_cstr(p->emsg);
+    gk_object *line = gk__int_from_i64(p->eline), *off = gk__int_from_i64(p->eoff);
+    gk_object *eline = gk__int_from_i64(p->eend_line), *eoff = gk__int_from_i64(p->eend_off);
+    if (msg && line && off && eline && eoff)
+        loc = gk__tuple_pack(6, p->filename, line, off, text, eline, eoff);
+    if (loc)
+        args = gk__tuple_pack(2, msg, loc);
+    if (args)
+        exc = gk__exc_new(p->etype, args);
+    if (exc)
+        gk__raise_obj(exc);
+    GK_XDECREF(exc);
+    GK_XDECREF(args);
+    GK_XDECREF(loc);
+    GK_XDECREF(msg);
+    GK_XDECREF(text);
+    GK_XDECREF(line);
+    GK_XDECREF(off);
+    GK_XDECREF(eline);
+    GK_XDECREF(eoff);
+}
+
+/* Copies src with "\r\n" and "\r" turned into "\n" (malloc'd), or NULL. */
+static char *normalize_newlines(const char *src, size_t size, size_t *out)
+{
+    char *b = malloc(size + 1);
+    if (!b)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < size; i++) {
+        if (src[i] == '\r') {
+            b[n++] = '\n';
+            if (i + 1 < size && src[i + 1] == '\n')
+                i++;
+        } else {
+            b[n++] = src[i];
+        }
+    }
+    b[n] = 0;
+    *out = n;
+    return b;
+}
+
+gk__ast *gk__parse(const char *source, size_t size, gk_object *filename, int mode, gk__ast_arena *arena)
+{
+    char *copy = NULL;
+    if (memchr(source, '\r', size)) {
+        if (!(copy = normalize_newlines(source, size, &size))) {
+            gk__raise_nomemory();
+            return NULL;
+        }
+        source = copy;
+    }
+    parser p;
+    memset(&p, 0, sizeof p);
+    p.arena = arena;
+    p.filename = filename;
+    p.src = source;
+    p.src_end = source + size;
+    gk__ast *m = NULL;
+    if (memchr(source, '\0', size)) {
+        set_error(&p, SYNTAX, 1, 0, 1, 0, TEXT_NONE, "source code cannot contain null bytes");
+    } else if (gk__tokenize(source, size, source, 1, false, &p.tk) < 0) {
+        free(copy);
+        return NULL;
+    } else {
+        m = parse_module(&p, mode);
+    }
+    if (!m) {
+        prefer_lexical_error(&p);
+        if (p.err == ERR_SYNTAX)
+            raise_syntax_error(&p);
+        else if (!gk__err_occurred())
+            gk__raise(&gk__exc_SystemError, "parser failed without an error");
+    }
+    gk__tokens_free(&p.tk);
+    free(copy);
+    return m;
+}
+
+gk_object *gk__compile_source(const char *source, size_t size, gk_object *filename, int mode)
+{
+    gk__ast_arena arena;
+    gk__ast_arena_init(&arena);
+    gk_object *code = NULL;
+    gk__ast *m = gk__parse(source, size, filename, mode, &arena);
+    if (m)
+        code = gk__compile(m, filename, mode);
+    gk__ast_arena_free(&arena);
+    return code;
 }

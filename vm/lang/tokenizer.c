@@ -290,7 +290,7 @@ static bool scan_digits(tokstate *t, const char **pp, int base)
     while (p < t->end) {
         if (isdig(*p, base)) { p++; continue; }
         if (*p == '_' && p + 1 < t->end && isdig(p[1], base)) { p += 2; continue; }
-        if (*p == '_') { *pp = p + 1; return false; }
+        if (*p == '_') { *pp = p; return false; }
         break;
     }
     *pp = p;
@@ -319,11 +319,11 @@ static int scan_number(tokstate *t)
         char msg[64];
         if (!ok || p == d0) {
             snprintf(msg, sizeof msg, "invalid %s literal", name);
-            return num_error(t, p, msg);
+            return num_error(t, ok ? p - 1 : p, msg);
         }
         if (p < t->end && isdig(*p, 10)) {
             snprintf(msg, sizeof msg, "invalid digit '%c' in %s literal", *p, name);
-            return num_error(t, p + 1, msg);
+            return num_error(t, p, msg);
         }
         if (is_name_byte(t, p)) {
             snprintf(msg, sizeof msg, "invalid %s literal", name);
@@ -483,6 +483,7 @@ static int finish(tokstate *t)
 {
     if (t->level > 0 && !t->fexpr) {
         int l = t->level - 1;
+        t->out->err_eof = true;
         return lex_error(t, GK_TOKERR_SYNTAX, t->bline[l], t->bcol[l] + 1, 0, false,
                          "'%c' was never closed", t->bracket[l]);
     }
@@ -535,14 +536,18 @@ static int step(tokstate *t, bool *at_bol)
         if (t->p + 1 < t->end && t->p[1] == '\n') {
             t->p += 2;
             newline_at(t, t->p);
-            if (t->p >= t->end)
-                return lex_error(t, GK_TOKERR_SYNTAX, t->line, 2, -1, true,
+            if (t->p >= t->end) {
+                t->out->err_eof = true;
+                return lex_error(t, GK_TOKERR_SYNTAX, t->line - 1, 2, -1, true,
                                  "unexpected EOF while parsing");
+            }
             return 0;
         }
-        if (t->p + 1 >= t->end)
+        if (t->p + 1 >= t->end) {
+            t->out->err_eof = true;
             return lex_error(t, GK_TOKERR_SYNTAX, t->line, col + 2, -1, true,
                              "unexpected EOF while parsing");
+        }
         return lex_error(t, GK_TOKERR_SYNTAX, t->line, col + 2, 0, true,
                          "unexpected character after line continuation character");
     }

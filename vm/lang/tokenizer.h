@@ -62,6 +62,7 @@ typedef struct gk__tokens {
     char err_msg[200];
     int err_line, err_offset, err_end_line, err_end_offset;  /* offsets 1-based */
     bool err_text_newline;     /* text includes the line's newline */
+    bool err_eof;              /* the error is an unclosed bracket or EOF after '\\' */
 } gk__tokens;
 
 /* Tokenizes src[0..size).  line_start: start of the line holding src (for

@@ -221,8 +221,8 @@ typedef struct {
 
 static int sort_lt(gk_object *a, gk_object *b)
 {
-    if (gk__int_is_small(a) && gk__int_is_small(b) && GK_TYPE(a) == &gk__int_type &&
-        GK_TYPE(b) == &gk__int_type)
+    if (GK_TYPE(a) == &gk__int_type && GK_TYPE(b) == &gk__int_type && gk__int_is_small(a) &&
+        gk__int_is_small(b))
         return gk__int_small_value(a) < gk__int_small_value(b);
     return gk__richcompare_bool(a, b, GK_LT);
 }

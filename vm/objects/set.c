@@ -208,7 +208,7 @@ restart:;
                         goto restart;
                     mask = so->mask;
                 }
-            } else if (e->key == DUMMY && !freeslot) {
+            } else if (e->key == DUMMY) {
                 freeslot = e;
             }
             e++;

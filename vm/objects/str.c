@@ -223,7 +223,7 @@ static bool cp_isdigit(uint32_t c)
 static bool cp_isnumeric(uint32_t c)
 {
     return cp_isdigit(c) || c == 0xBC || c == 0xBD || c == 0xBE ||
-           (c >= 0x2150 && c <= 0x2182) || (c >= 0x4E00 && c == 0x4E00);
+           (c >= 0x2150 && c <= 0x2182) || c == 0x4E00 || c == 0x4E8C || c == 0x4E09;
 }
 
 static bool cp_isalnum(uint32_t c) { return cp_isalpha(c) || cp_isnumeric(c); }
@@ -553,157 +553,6 @@ static int strbuf_append_cp(gk__strbuf *b, uint32_t cp)
 {
     char buf[4];
     return gk__strbuf_append(b, buf, u8_encode(cp, buf));
-}
-
-/* ------------------------------------------------------------------ */
-/* gk__str_from_format                                                 */
-
-/* Appends text (n bytes) padded to width code points, cut to prec code points. */
-static int fmt_append_padded(gk__strbuf *b, const char *s, size_t n, long width, long prec, bool left)
-{
-    size_t cps = u8_count(s, n);
-    if (prec >= 0 && cps > (size_t)prec) {
-        size_t k = 0, i = 0;
-        while (i < n && k < (size_t)prec) {
-            i++;
-            while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
-                i++;
-            k++;
-        }
-        n = i;
-        cps = k;
-    }
-    size_t pad = (width > 0 && (size_t)width > cps) ? (size_t)width - cps : 0;
-    for (size_t i = 0; !left && i < pad; i++)
-        if (gk__strbuf_append(b, " ", 1) < 0) return -1;
-    if (gk__strbuf_append(b, s, n) < 0) return -1;
-    for (size_t i = 0; left && i < pad; i++)
-        if (gk__strbuf_append(b, " ", 1) < 0) return -1;
-    return 0;
-}
-
-static int fmt_object(gk__strbuf *b, char conv, gk_object *o, long width, long prec, bool left)
-{
-    gk_object *s;
-    if (conv == 'R') s = gk__repr(o);
-    else if (conv == 'S') s = gk__str(o);
-    else if (conv == 'N') s = gk__str_from_cstr(GK_TYPE_NAME(o));
-    else s = gk_incref(o);
-    if (!s)
-        return -1;
-    int rc = fmt_append_padded(b, S(s)->data, S(s)->size, width, prec, left);
-    gk_decref(s);
-    return rc;
-}
-
-static int fmt_number(gk__strbuf *b, const char *spec, size_t speclen, char lenmod, char conv, va_list *ap)
-{
-    char f[48];
-    if (speclen > 30)
-        speclen = 30;
-    memcpy(f, spec, speclen);
-    size_t k = speclen;
-    bool is_signed = conv == 'd' || conv == 'i';
-    if (lenmod == 'l') f[k++] = 'l';
-    else if (lenmod == 'L') { f[k++] = 'l'; f[k++] = 'l'; }
-    else if (lenmod == 'z') f[k++] = 'z';
-    f[k++] = conv;
-    f[k] = 0;
-    if (lenmod == 'l')
-        return is_signed ? gk__strbuf_printf(b, f, va_arg(*ap, long)) : gk__strbuf_printf(b, f, va_arg(*ap, unsigned long));
-    if (lenmod == 'L')
-        return is_signed ? gk__strbuf_printf(b, f, va_arg(*ap, long long))
-                         : gk__strbuf_printf(b, f, va_arg(*ap, unsigned long long));
-    if (lenmod == 'z')
-        return is_signed ? gk__strbuf_printf(b, f, va_arg(*ap, ptrdiff_t)) : gk__strbuf_printf(b, f, va_arg(*ap, size_t));
-    return is_signed ? gk__strbuf_printf(b, f, va_arg(*ap, int)) : gk__strbuf_printf(b, f, va_arg(*ap, unsigned));
-}
-
-static int fmt_one(gk__strbuf *b, const char **pp, va_list *ap)
-{
-    const char *start = *pp;     /* at '%' */
-    const char *p = start + 1;
-    bool left = false;
-    while (*p == '-' || *p == '0' || *p == '+' || *p == ' ' || *p == '#') {
-        if (*p == '-') left = true;
-        p++;
-    }
-    long width = -1, prec = -1;
-    if (*p == '*') { width = va_arg(*ap, int); p++; }
-    else if (*p >= '0' && *p <= '9') width = strtol(p, (char **)&p, 10);
-    if (*p == '.') {
-        p++;
-        if (*p == '*') { prec = va_arg(*ap, int); p++; }
-        else prec = strtol(p, (char **)&p, 10);
-    }
-    size_t speclen = (size_t)(p - start);
-    char lenmod = 0;
-    if (p[0] == 'l' && p[1] == 'l') { lenmod = 'L'; p += 2; }
-    else if (*p == 'l') { lenmod = 'l'; p++; }
-    else if (*p == 'z') { lenmod = 'z'; p++; }
-    else if (*p == 'h') p++;
-    char conv = *p;
-    *pp = conv ? p + 1 : p;
-    switch (conv) {
-    case 'd': case 'i': case 'u': case 'x': case 'X': case 'o':
-        if (memchr(start, '*', speclen))
-            return fmt_number(b, "%", 1, lenmod, conv, ap);
-        return fmt_number(b, start, speclen, lenmod, conv, ap);
-    case 'p':
-        return gk__strbuf_printf(b, "%p", va_arg(*ap, void *));
-    case 'c': {
-        int c = va_arg(*ap, int);
-        return strbuf_append_cp(b, (uint32_t)c);
-    }
-    case 's': {
-        const char *s = va_arg(*ap, const char *);
-        if (!s) s = "(null)";
-        return fmt_append_padded(b, s, strlen(s), width, prec, left);
-    }
-    case 'R': case 'S': case 'N': case 'U':
-        return fmt_object(b, conv, va_arg(*ap, gk_object *), width, prec, left);
-    case '%':
-        return gk__strbuf_append(b, "%", 1);
-    default:
-        return gk__strbuf_append(b, start, (size_t)(*pp - start));
-    }
-}
-
-/* Formats like gk__raise (C formats plus %R %S %N %U). */
-gk_object *gk__str_from_vformat(const char *fmt, va_list ap)
-{
-    gk__strbuf b;
-    gk__strbuf_init(&b);
-    va_list ap2;
-    va_copy(ap2, ap);
-    const char *p = fmt;
-    while (*p) {
-        const char *q = strchr(p, '%');
-        size_t n = q ? (size_t)(q - p) : strlen(p);
-        if (n && gk__strbuf_append(&b, p, n) < 0)
-            goto fail;
-        if (!q)
-            break;
-        p = q;
-        if (fmt_one(&b, &p, &ap2) < 0)
-            goto fail;
-    }
-    va_end(ap2);
-    return gk__strbuf_finish(&b);
-fail:
-    va_end(ap2);
-    gk__strbuf_free(&b);
-    return NULL;
-}
-
-/* Formats like gk__raise (C formats plus %R %S %N %U). */
-gk_object *gk__str_from_format(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    gk_object *r = gk__str_from_vformat(fmt, ap);
-    va_end(ap);
-    return r;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1395,12 +1244,6 @@ static int list_add_sub(gk_object *list, gk_object *o, size_t b0, size_t b1)
     return rc;
 }
 
-static gk_object *finish_buf_ascii(gk__strbuf *b, gk_object *self)
-{
-    (void)self;
-    return gk__strbuf_finish(b);
-}
-
 /* ------------------------------------------------------------------ */
 /* Case mapping                                                        */
 
@@ -1452,7 +1295,7 @@ static gk_object *map_case(gk_object *self, int mode)
             return NULL;
         }
     }
-    return finish_buf_ascii(&b, self);
+    return gk__strbuf_finish(&b);
 }
 
 METH(str_lower) { return gk__check_args("lower", nargs, kwnames, 0, 0) < 0 ? NULL : map_case(self, C_LOWER); }
