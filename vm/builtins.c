@@ -14,6 +14,7 @@
 #include "objects.h"
 #include "runtime.h"
 #include "code.h"
+#include "lang/ast.h"
 
 /* ------------------------------------------------------------------ */
 /* Argument helpers                                                     */
@@ -82,7 +83,7 @@ static gk_object *sys_attr(const char *name)
     gk_object *v = sys ? gk__dict_get_cstr(gk__module_dict(sys), name) : NULL;
     if (!v)
         return gk__raise(&gk__exc_RuntimeError, "lost sys.%s", name);
-    return gk_incref(v);
+    return gk__incref(v);
 }
 
 /* ------------------------------------------------------------------ */
@@ -100,22 +101,22 @@ static int check_sep(const char *what, gk_object *v)
 /* Writes text to file (sys.stdout when NULL or None) with one write call. */
 static int write_text(gk_object *file, gk_object *text, bool flush)
 {
-    gk_object *f = file && file != GK_NONE ? gk_incref(file) : sys_attr("stdout");
+    gk_object *f = file && file != GK_NONE ? gk__incref(file) : sys_attr("stdout");
     if (!f)
         return -1;
     if (f == GK_NONE) {
-        gk_decref(f);
+        gk__decref(f);
         return 0;
     }
     gk_object *r = gk__call_method(f, "write", &text, 1);
     if (r && flush) {
-        gk_decref(r);
+        gk__decref(r);
         r = gk__call_method(f, "flush", NULL, 0);
     }
-    gk_decref(f);
+    gk__decref(f);
     if (!r)
         return -1;
-    gk_decref(r);
+    gk__decref(r);
     return 0;
 }
 
@@ -135,7 +136,7 @@ static gk_object *builtin_print(gk_object *self, gk_object *const *args, size_t 
         if (!s)
             goto fail;
         int r = gk__strbuf_append_str(&b, s);
-        gk_decref(s);
+        gk__decref(s);
         if (r < 0)
             goto fail;
     }
@@ -148,7 +149,7 @@ static gk_object *builtin_print(gk_object *self, gk_object *const *args, size_t 
     if (!text)
         return NULL;
     int r = write_text(kw[2], text, flush);
-    gk_decref(text);
+    gk__decref(text);
     return r < 0 ? NULL : gk__none_ref();
 fail:
     gk__strbuf_free(&b);
@@ -163,12 +164,12 @@ int gk__print_obj(gk_object *o, gk_object *file)
         return -1;
     gk_object *nl = gk__str_from_cstr("\n");
     gk_object *text = nl ? gk__str_concat(s, nl) : NULL;
-    gk_decref(s);
-    gk_xdecref(nl);
+    gk__decref(s);
+    gk__xdecref(nl);
     if (!text)
         return -1;
     int r = write_text(file, text, false);
-    gk_decref(text);
+    gk__decref(text);
     return r;
 }
 
@@ -181,7 +182,7 @@ static gk_object *builtin_input(gk_object *self, gk_object *const *args, size_t 
         if (!p)
             return NULL;
         int r = write_text(NULL, p, true);
-        gk_decref(p);
+        gk__decref(p);
         if (r < 0)
             return NULL;
     }
@@ -189,23 +190,23 @@ static gk_object *builtin_input(gk_object *self, gk_object *const *args, size_t 
     if (!in)
         return NULL;
     gk_object *line = gk__call_method(in, "readline", NULL, 0);
-    gk_decref(in);
+    gk__decref(in);
     if (!line)
         return NULL;
     if (!gk__is_str(line)) {
-        gk_decref(line);
+        gk__decref(line);
         return gk__raise(&gk__exc_TypeError, "object.readline() returned non-string");
     }
     size_t size = gk__str_size(line);
     if (size == 0) {
-        gk_decref(line);
+        gk__decref(line);
         return gk__raise(&gk__exc_EOFError, "EOF when reading a line");
     }
     const char *s = gk__str_utf8(line);
     if (s[size - 1] != '\n')
         return line;
     gk_object *r = gk__str_from_utf8(s, size - 1);
-    gk_decref(line);
+    gk__decref(line);
     return r;
 }
 
@@ -268,7 +269,7 @@ static gk_object *to_base(const char *name, gk_object *const *args, size_t nargs
     if (!v)
         return NULL;
     gk_object *r = gk__int_to_base(v, base, true);
-    gk_decref(v);
+    gk__decref(v);
     return r;
 }
 
@@ -295,7 +296,7 @@ static gk_object *builtin_chr(gk_object *self, gk_object *const *args, size_t na
     if (!v)
         return NULL;
     int64_t cp = gk__int_as_i64(v);
-    gk_decref(v);
+    gk__decref(v);
     if (cp == -1 && gk__err_occurred()) {
         if (!gk__err_matches(&gk__exc_OverflowError))
             return NULL;
@@ -362,44 +363,44 @@ static gk_object *min_max(const char *name, gk_object *const *args, size_t nargs
         if (!(tuple = gk__tuple_from_array(args, nargs)))
             return NULL;
         it = gk__iter(tuple);
-        gk_decref(tuple);
+        gk__decref(tuple);
     }
     if (!it)
         return NULL;
     gk_object *best = NULL, *bestkey = NULL, *item;
     while ((item = gk__iternext(it))) {
-        gk_object *k = key ? gk__call1(key, item) : gk_incref(item);
+        gk_object *k = key ? gk__call1(key, item) : gk__incref(item);
         if (!k) {
-            gk_decref(item);
+            gk__decref(item);
             goto fail;
         }
         int better = best ? gk__richcompare_bool(k, bestkey, op) : 1;
         if (better < 0) {
-            gk_decref(item);
-            gk_decref(k);
+            gk__decref(item);
+            gk__decref(k);
             goto fail;
         }
         if (better) {
             GK_SETREF(best, item);
             GK_SETREF(bestkey, k);
         } else {
-            gk_decref(item);
-            gk_decref(k);
+            gk__decref(item);
+            gk__decref(k);
         }
     }
     if (gk__err_occurred())
         goto fail;
-    gk_decref(it);
-    gk_xdecref(bestkey);
+    gk__decref(it);
+    gk__xdecref(bestkey);
     if (best)
         return best;
     if (kw[1])
-        return gk_incref(kw[1]);
+        return gk__incref(kw[1]);
     return gk__raise(&gk__exc_ValueError, "%s() arg is an empty sequence", name);
 fail:
-    gk_decref(it);
-    gk_xdecref(best);
-    gk_xdecref(bestkey);
+    gk__decref(it);
+    gk__xdecref(best);
+    gk__xdecref(bestkey);
     return NULL;
 }
 
@@ -441,13 +442,13 @@ static gk_object *builtin_sum(gk_object *self, gk_object *const *args, size_t na
     gk_object *it = gk__iter(a[0]);
     if (!it)
         return NULL;
-    gk_object *acc = start ? gk_incref(start) : gk__int_from_i64(0), *item;
+    gk_object *acc = start ? gk__incref(start) : gk__int_from_i64(0), *item;
     while (acc && (item = gk__iternext(it))) {
         gk_object *r = add_fast(acc, item);
-        gk_decref(item);
+        gk__decref(item);
         GK_SETREF(acc, r);
     }
-    gk_decref(it);
+    gk__decref(it);
     if (acc && gk__err_occurred())
         GK_CLEAR(acc);
     return acc;
@@ -468,7 +469,7 @@ static gk_object *builtin_sorted(gk_object *self, gk_object *const *args, size_t
     if (!l)
         return NULL;
     if (gk__list_sort(l, kw[0] == GK_NONE ? NULL : kw[0], reverse) < 0) {
-        gk_decref(l);
+        gk__decref(l);
         return NULL;
     }
     return l;
@@ -483,15 +484,15 @@ static gk_object *any_all(const char *name, gk_object *const *args, size_t nargs
         return NULL;
     while ((item = gk__iternext(it))) {
         int t = gk__truthy(item);
-        gk_decref(item);
+        gk__decref(item);
         if (t < 0)
             break;
         if (t == any) {
-            gk_decref(it);
+            gk__decref(it);
             return gk__bool(any);
         }
     }
-    gk_decref(it);
+    gk__decref(it);
     if (gk__err_occurred())
         return NULL;
     return gk__bool(!any);
@@ -544,7 +545,7 @@ static gk_object *builtin_next(gk_object *self, gk_object *const *args, size_t n
         gk__err_clear();
     }
     if (nargs == 2)
-        return gk_incref(args[1]);
+        return gk__incref(args[1]);
     return gk__raise_stop_iteration(NULL);
 }
 
@@ -594,7 +595,7 @@ static gk_object *builtin_getattr(gk_object *self, gk_object *const *args, size_
     if (r || !gk__err_matches(&gk__exc_AttributeError))
         return r;
     gk__err_clear();
-    return gk_incref(args[2]);
+    return gk__incref(args[2]);
 }
 
 static gk_object *builtin_setattr(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
@@ -653,10 +654,10 @@ static gk_object *default_dir(gk_object *o)
                 goto fail;
     }
     gk_object *keys = gk__dict_keys_list(set);
-    gk_decref(set);
+    gk__decref(set);
     return keys;
 fail:
-    gk_decref(set);
+    gk__decref(set);
     return NULL;
 }
 
@@ -668,11 +669,11 @@ static gk_object *builtin_dir(gk_object *self, gk_object *const *args, size_t na
     if (nargs == 0) {
         gk_object *loc = gk__frame_locals();
         names = loc ? gk__dict_keys_list(loc) : gk__list_new(0);
-        gk_xdecref(loc);
+        gk__xdecref(loc);
     } else if ((GK_TYPE(args[0])->flags & GK_TPFLAG_HEAPTYPE) && gk__type_lookup_cstr(GK_TYPE(args[0]), "__dir__")) {
         gk_object *r = gk__call_special(args[0], "__dir__", NULL, 0);
         names = r ? gk__sequence_list(r) : NULL;
-        gk_xdecref(r);
+        gk__xdecref(r);
     } else {
         names = default_dir(args[0]);
     }
@@ -686,7 +687,7 @@ static gk_object *builtin_globals(gk_object *self, gk_object *const *args, size_
     if (check_n("globals", nargs, kwnames, 0, 0) < 0)
         return NULL;
     gk_object *g = gk__frame_globals();
-    return g ? gk_incref(g) : gk__raise(&gk__exc_SystemError, "globals(): no current frame");
+    return g ? gk__incref(g) : gk__raise(&gk__exc_SystemError, "globals(): no current frame");
 }
 
 static gk_object *builtin_locals(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
@@ -718,12 +719,12 @@ static gk_object *builtin_divmod(gk_object *self, gk_object *const *args, size_t
         return NULL;
     gk_object *r = gk__binop(a, b, GK_BINOP_MOD);
     if (!r) {
-        gk_decref(q);
+        gk__decref(q);
         return NULL;
     }
     gk_object *t = gk__tuple_pack(2, q, r);
-    gk_decref(q);
-    gk_decref(r);
+    gk__decref(q);
+    gk__decref(r);
     return t;
 }
 
@@ -798,14 +799,15 @@ static gk_object *builtin_exit(gk_object *self, gk_object *const *args, size_t n
 {
     if (check_n("exit", nargs, kwnames, 0, 1) < 0)
         return NULL;
-    gk_object *t = gk__tuple_from_array(args, nargs);
+    /* Like CPython's Quitter: exit() raises SystemExit(None). */
+    gk_object *t = nargs ? gk__tuple_from_array(args, nargs) : gk__tuple_pack(1, GK_NONE);
     if (!t)
         return NULL;
     gk_object *exc = gk__exc_new(&gk__exc_SystemExit, t);
-    gk_decref(t);
+    gk__decref(t);
     if (exc) {
         gk__raise_obj(exc);
-        gk_decref(exc);
+        gk__decref(exc);
     }
     return NULL;
 }
@@ -826,7 +828,87 @@ static gk_object *builtin_import(gk_object *self, gk_object *const *args, size_t
     return gk__import(a[0], globals, a[3], (int)level);
 }
 
+/* exec/eval: compiles source (a str or a code object) and runs it in
+ * globals/locals (the caller's when not given).  mode 0 exec, 2 eval. */
+static gk_object *run_source(const char *name, gk_object *const *args, size_t nargs, gk_object *kwnames, int mode)
+{
+    static const char *const names[] = { "source", "globals", "locals" };
+    gk_object *a[3], *code = NULL, *globals = NULL, *locals = NULL, *r = NULL;
+    if (gk__parse_args(name, args, nargs, kwnames, names, 1, 3, a) < 0)
+        return NULL;
+    if (a[1] && a[1] != GK_NONE) {
+        if (!gk__is_dict(a[1]))
+            return gk__raise(&gk__exc_TypeError, "%s() globals must be a dict, not %s", name, GK_TYPE_NAME(a[1]));
+        globals = gk__incref(a[1]);
+        locals = gk__incref(a[2] && a[2] != GK_NONE ? a[2] : a[1]);
+    } else {
+        gk_object *g = gk__frame_globals();
+        if (!g)
+            return gk__raise(&gk__exc_SystemError, "%s(): no current frame", name);
+        globals = gk__incref(g);
+        locals = a[2] && a[2] != GK_NONE ? gk__incref(a[2]) : gk__frame_locals();
+        if (!locals)
+            goto done;
+    }
+    if (!gk__dict_get_cstr(globals, "__builtins__") &&
+        gk__dict_set_cstr(globals, "__builtins__", gk__rt->builtins_module) < 0)
+        goto done;
+    if (GK_TYPE(a[0]) == &gk__code_type) {
+        code = gk__incref(a[0]);
+    } else if (gk__is_str(a[0])) {
+        gk_object *fname = gk__str_from_cstr("<string>");
+        if (!fname)
+            goto done;
+        code = gk__compile_source(gk__str_utf8(a[0]), gk__str_size(a[0]), fname, mode);
+        gk__decref(fname);
+        if (!code)
+            goto done;
+    } else {
+        gk__raise(&gk__exc_TypeError, "%s() arg 1 must be a string, bytes or code object", name);
+        goto done;
+    }
+    r = gk__eval_code(code, globals, locals);
+    if (r && mode == 0)
+        GK_SETREF(r, gk__none_ref());
+done:
+    gk__xdecref(code);
+    gk__xdecref(globals);
+    gk__xdecref(locals);
+    return r;
+}
+
+static gk_object *builtin_exec(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
+{
+    return run_source("exec", args, nargs, kwnames, 0);
+}
+
+static gk_object *builtin_eval(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
+{
+    return run_source("eval", args, nargs, kwnames, 2);
+}
+
+static gk_object *builtin_compile(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
+{
+    static const char *const names[] = { "source", "filename", "mode", "flags", "dont_inherit", "optimize" };
+    gk_object *a[6];
+    if (gk__parse_args("compile", args, nargs, kwnames, names, 3, 6, a) < 0)
+        return NULL;
+    if (!gk__is_str(a[0]))
+        return gk__raise(&gk__exc_TypeError, "compile() arg 1 must be a string, bytes or AST object");
+    if (!gk__is_str(a[1]))
+        return gk__raise(&gk__exc_TypeError, "compile() argument 'filename' must be str, not %s",
+                         GK_TYPE_NAME(a[1]));
+    int mode = !gk__is_str(a[2]) ? -1 : gk__str_eq_cstr(a[2], "exec") ? 0 : gk__str_eq_cstr(a[2], "single") ? 1
+             : gk__str_eq_cstr(a[2], "eval") ? 2 : -1;
+    if (mode < 0)
+        return gk__raise(&gk__exc_ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
+    return gk__compile_source(gk__str_utf8(a[0]), gk__str_size(a[0]), a[1], mode);
+}
+
 static const gk__methoddef builtin_methods[] = {
+    { "compile", builtin_compile, GK_METH_DEFAULT, "Compile source into a code object." },
+    { "exec", builtin_exec, GK_METH_DEFAULT, "Run source or a code object in globals/locals." },
+    { "eval", builtin_eval, GK_METH_DEFAULT, "Evaluate an expression in globals/locals." },
     { "print", builtin_print, GK_METH_DEFAULT, "print(*values, sep=' ', end='\\n', file=None, flush=False)" },
     { "input", builtin_input, GK_METH_DEFAULT, "Read a line from standard input." },
     { "len", builtin_len, GK_METH_DEFAULT, "Return the number of items in a container." },
@@ -906,7 +988,7 @@ gk_object *gk__builtins_module_new(void)
     if (!m)
         return NULL;
     if (gk__module_add_functions(m, builtin_methods) < 0 || add_names(gk__module_dict(m)) < 0) {
-        gk_decref(m);
+        gk__decref(m);
         return NULL;
     }
     return m;

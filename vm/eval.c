@@ -10,13 +10,12 @@
  * (see the comment at the top of opcodes.h).  If none is left the frame
  * returns NULL with the exception pending.
  *
- * This file also owns calling Python functions (argument binding with
- * CPython 3.11's messages), module and class bodies (gk__eval_code,
+ * This file also owns calling Python functions (argument binding itself is
+ * in vm/objects/function.c), module and class bodies (gk__eval_code,
  * __build_class__) and the frame queries used by super(), globals() and
  * locals().  Frame memory lives in vm/objects/frame.c, generators in
  * vm/objects/generator.c.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "eval.h"
@@ -85,195 +84,10 @@ static void set_context(gk_object *exc, gk_object *handled)
 static inline void restore_exc_info(gk__tstate *ts, gk_object *prev)
 {
     if (prev == GK_NONE) {
-        gk_decref(prev);
+        gk__decref(prev);
         prev = NULL;
     }
     GK_SETREF(ts->exc_info, prev);
-}
-
-/* ------------------------------------------------------------------ */
-/* Argument binding                                                    */
-
-static const char *fname_of(gk_function *fn) { return gk__str_utf8(fn->qualname); }
-
-/* "'a'", "'a' and 'b'", "'a', 'b', and 'c'" */
-static void raise_missing(gk_function *fn, gk_object **names, size_t n, const char *kind)
-{
-    gk__strbuf b;
-    gk__strbuf_init(&b);
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && n > 2)
-            gk__strbuf_append_cstr(&b, ", ");
-        if (i == n - 1 && n > 1)
-            gk__strbuf_append_cstr(&b, n > 2 ? "and " : " and ");
-        gk__strbuf_printf(&b, "'%s'", gk__str_utf8(names[i]));
-    }
-    gk_object *s = gk__strbuf_finish(&b);
-    if (!s)
-        return;
-    gk__raise(&gk__exc_TypeError, "%s() missing %zu required %s argument%s: %s", fname_of(fn), n, kind,
-              n == 1 ? "" : "s", gk__str_utf8(s));
-    gk_decref(s);
-}
-
-static void raise_too_many_positional(gk_function *fn, gk_code *co, gk_object **locals, size_t given)
-{
-    size_t argc = (size_t)co->argcount;
-    size_t ndef = fn->defaults ? gk__tuple_size(fn->defaults) : 0;
-    size_t kwonly_given = 0;
-    for (int i = co->argcount; i < co->argcount + co->kwonlyargcount; i++)
-        kwonly_given += locals[i] != NULL;
-    char sig[64], kwsig[96] = "";
-    int plural;
-    if (ndef) {
-        snprintf(sig, sizeof sig, "from %zu to %zu", argc - ndef, argc);
-        plural = 1;
-    } else {
-        snprintf(sig, sizeof sig, "%zu", argc);
-        plural = argc != 1;
-    }
-    if (kwonly_given)
-        snprintf(kwsig, sizeof kwsig, " positional argument%s (and %zu keyword-only argument%s)",
-                 given != 1 ? "s" : "", kwonly_given, kwonly_given != 1 ? "s" : "");
-    gk__raise(&gk__exc_TypeError, "%s() takes %s positional argument%s but %zu%s %s given", fname_of(fn),
-              sig, plural ? "s" : "", given, kwsig, given == 1 && !kwonly_given ? "was" : "were");
-}
-
-/* Index of keyword `name` among the parameters that accept keywords, or -1. */
-static int find_keyword(gk_code *co, gk_object *name, int *posonly_hit)
-{
-    gk_object **vn = gk__tuple_items(co->varnames);
-    int total = co->argcount + co->kwonlyargcount;
-    for (int j = co->posonlyargcount; j < total; j++)
-        if (vn[j] == name)
-            return j;
-    for (int j = co->posonlyargcount; j < total; j++)
-        if (gk__str_eq(vn[j], name))
-            return j;
-    *posonly_hit = 0;
-    for (int j = 0; j < co->posonlyargcount; j++)
-        if (gk__str_eq(vn[j], name))
-            *posonly_hit = 1;
-    return -1;
-}
-
-static int bind_keywords(gk_function *fn, gk_code *co, gk_object **locals, gk_object *const *kwvals,
-                         gk_object *kwnames, gk_object *kwdict)
-{
-    size_t nkw = gk__tuple_size(kwnames);
-    gk_object *posonly_names = NULL;
-    for (size_t i = 0; i < nkw; i++) {
-        gk_object *name = GK_TUPLE_GET(kwnames, i);
-        int posonly = 0;
-        int j = find_keyword(co, name, &posonly);
-        if (j < 0) {
-            if (kwdict) {
-                if (gk__dict_set(kwdict, name, kwvals[i]) < 0)
-                    goto fail;
-                continue;
-            }
-            if (posonly) {
-                if (!posonly_names && !(posonly_names = gk__list_new(0)))
-                    goto fail;
-                if (gk__list_append(posonly_names, name) < 0)
-                    goto fail;
-                continue;
-            }
-            gk__raise(&gk__exc_TypeError, "%s() got an unexpected keyword argument '%s'", fname_of(fn),
-                      gk__str_utf8(name));
-            goto fail;
-        }
-        if (locals[j]) {
-            gk__raise(&gk__exc_TypeError, "%s() got multiple values for argument '%s'", fname_of(fn),
-                      gk__str_utf8(name));
-            goto fail;
-        }
-        locals[j] = gk_incref(kwvals[i]);
-    }
-    if (posonly_names) {
-        gk_object *sep = gk__str_from_cstr(", ");
-        gk_object *joined = sep ? gk__str_join(sep, posonly_names) : NULL;
-        gk_xdecref(sep);
-        if (joined) {
-            gk__raise(&gk__exc_TypeError,
-                      "%s() got some positional-only arguments passed as keyword arguments: '%s'",
-                      fname_of(fn), gk__str_utf8(joined));
-            gk_decref(joined);
-        }
-        goto fail;
-    }
-    return 0;
-fail:
-    gk_xdecref(posonly_names);
-    return -1;
-}
-
-static int fill_defaults(gk_function *fn, gk_code *co, gk_object **locals, size_t nargs)
-{
-    size_t argc = (size_t)co->argcount;
-    size_t ndef = fn->defaults ? gk__tuple_size(fn->defaults) : 0;
-    gk_object *missing[256];
-    size_t nmissing = 0;
-    if (nargs < argc) {
-        size_t m = argc - ndef;
-        for (size_t i = nargs; i < m; i++)
-            if (!locals[i] && nmissing < 256)
-                missing[nmissing++] = GK_TUPLE_GET(co->varnames, i);
-        if (nmissing) {
-            raise_missing(fn, missing, nmissing, "positional");
-            return -1;
-        }
-        for (size_t i = nargs > m ? nargs : m; i < argc; i++)
-            if (!locals[i])
-                locals[i] = gk_incref(GK_TUPLE_GET(fn->defaults, i - m));
-    }
-    for (int i = co->argcount; i < co->argcount + co->kwonlyargcount; i++) {
-        if (locals[i])
-            continue;
-        gk_object *name = GK_TUPLE_GET(co->varnames, i);
-        gk_object *def = fn->kwdefaults ? gk__dict_get(fn->kwdefaults, name) : NULL;
-        if (def)
-            locals[i] = gk_incref(def);
-        else if (nmissing < 256)
-            missing[nmissing++] = name;
-    }
-    if (nmissing) {
-        raise_missing(fn, missing, nmissing, "keyword-only");
-        return -1;
-    }
-    return 0;
-}
-
-/* Binds a call's arguments into the fast locals of a new frame. */
-static int bind_args(gk_function *fn, gk_code *co, gk_object **locals, gk_object *const *args, size_t nargs,
-                     gk_object *kwnames)
-{
-    size_t argc = (size_t)co->argcount;
-    size_t total = argc + (size_t)co->kwonlyargcount;
-    gk_object *kwdict = NULL;
-    if (co->flags & GK_CO_VARKEYWORDS) {
-        if (!(kwdict = gk__dict_new()))
-            return -1;
-        locals[total + ((co->flags & GK_CO_VARARGS) ? 1 : 0)] = kwdict;
-    }
-    size_t npos = nargs < argc ? nargs : argc;
-    for (size_t i = 0; i < npos; i++)
-        locals[i] = gk_incref(args[i]);
-    if (co->flags & GK_CO_VARARGS) {
-        gk_object *t = nargs > argc ? gk__tuple_from_array(args + argc, nargs - argc)
-                                    : gk_incref(gk__empty_tuple);
-        if (!t)
-            return -1;
-        locals[total] = t;
-    }
-    if (kwnames && gk__tuple_size(kwnames) > 0 &&
-        bind_keywords(fn, co, locals, args + nargs, kwnames, kwdict) < 0)
-        return -1;
-    if (nargs > argc && !(co->flags & GK_CO_VARARGS)) {
-        raise_too_many_positional(fn, co, locals, nargs);
-        return -1;
-    }
-    return fill_defaults(fn, co, locals, nargs);
 }
 
 /* Creates the frame's cells: cellvars (moving arguments that are also
@@ -289,7 +103,7 @@ static int init_cells(gk__frame *f, gk_code *co, gk_object *closure)
             f->localsplus[co->cell2arg[i]] = NULL;
         }
         cells[i] = gk__cell_new(v);
-        gk_xdecref(v);
+        gk__xdecref(v);
         if (!cells[i])
             return -1;
     }
@@ -299,7 +113,7 @@ static int init_cells(gk__frame *f, gk_code *co, gk_object *closure)
         return -1;
     }
     for (size_t i = 0; i < nfree; i++)
-        cells[nc + i] = gk_incref(GK_TUPLE_GET(closure, i));
+        cells[nc + i] = gk__incref(GK_TUPLE_GET(closure, i));
     return 0;
 }
 
@@ -314,8 +128,8 @@ gk_object *gk__function_call(gk_object *func, gk_object *const *args, size_t nar
     if (!kwnames && nargs == (size_t)co->argcount && co->kwonlyargcount == 0 &&
         !(co->flags & (GK_CO_VARARGS | GK_CO_VARKEYWORDS))) {
         for (size_t i = 0; i < nargs; i++)
-            f->localsplus[i] = gk_incref(args[i]);
-    } else if (bind_args(fn, co, f->localsplus, args, nargs, kwnames) < 0) {
+            f->localsplus[i] = gk__incref(args[i]);
+    } else if (gk__function_bind(fn, f->localsplus, args, nargs, kwnames) < 0) {
         goto fail;
     }
     if ((co->cell2arg || gk__tuple_size(co->cellvars) || gk__tuple_size(co->freevars)) &&
@@ -386,7 +200,7 @@ static gk_object *pick_metaclass(gk_object *meta, gk_object *bases)
 static gk_object *make_class(gk_object *meta, gk_object *name, gk_object *bases, gk_object *ns,
                              gk_object *const *kwvals, gk_object *kwnames)
 {
-    if (meta == (gk_object *)&gk__type_type)
+    if (meta == (gk_object *)&gk__type_type && !kwnames)
         return gk__type_new(name, bases, ns);
     gk_object *argv[3 + 16];
     size_t nkw = kwnames ? gk__tuple_size(kwnames) : 0;
@@ -447,20 +261,20 @@ gk_object *gk__build_class(gk_object *self, gk_object *const *args, size_t nargs
         goto fail;
     gk_object *cell = gk__dict_get_cstr(ns, "__classcell__");
     if (cell)
-        gk_incref(cell);
+        gk__incref(cell);
     if (cell && gk__dict_del_cstr(ns, "__classcell__") < 0) {
-        gk_decref(cell);
+        gk__decref(cell);
         goto fail;
     }
     cls = make_class(meta, name, bases, ns, rest_vals, rest_names);
     if (cls && cell && GK_TYPE(cell) == &gk__cell_type)
         gk__cell_set(cell, cls);
-    gk_xdecref(cell);
+    gk__xdecref(cell);
 fail:
-    gk_xdecref(body);
-    gk_xdecref(ns);
-    gk_xdecref(bases);
-    gk_xdecref(rest_names);
+    gk__xdecref(body);
+    gk__xdecref(ns);
+    gk__xdecref(bases);
+    gk__xdecref(rest_names);
     return cls;
 }
 
@@ -526,7 +340,7 @@ gk_object *gk__frame_locals(void)
     if (!f)
         return gk__dict_new();
     if (f->locals)
-        return gk_incref(f->locals);
+        return gk__incref(f->locals);
     gk_code *co = f->code;
     gk_object *d = gk__dict_new();
     if (!d)
@@ -545,7 +359,7 @@ gk_object *gk__frame_locals(void)
     }
     return d;
 fail:
-    gk_decref(d);
+    gk__decref(d);
     return NULL;
 }
 
@@ -560,8 +374,8 @@ static gk_object *fetch_stop_value(void)
     if (!exc)
         return gk__none_ref();
     gk_object *v = gk__stop_iteration_value(exc);
-    v = gk_incref(v ? v : GK_NONE);
-    gk_decref(exc);
+    v = gk__incref(v ? v : GK_NONE);
+    gk__decref(exc);
     return v;
 }
 
@@ -595,7 +409,7 @@ static void do_raise(gk__tstate *ts, gk_object *exc, gk_object *cause, int *rera
             gk__raise(&gk__exc_RuntimeError, "No active exception to reraise");
             return;
         }
-        gk__err_restore(gk_incref(ts->exc_info));
+        gk__err_restore(gk__incref(ts->exc_info));
         *reraise = 1;
         return;
     }
@@ -610,11 +424,11 @@ static void do_raise(gk__tstate *ts, gk_object *exc, gk_object *cause, int *rera
         if (!gk__is_exception(value)) {
             gk__raise(&gk__exc_TypeError, "calling %R should have returned an instance of BaseException, "
                       "not %s", exc, GK_TYPE_NAME(value));
-            gk_decref(value);
+            gk__decref(value);
             return;
         }
     } else if (gk__is_exception(exc)) {
-        value = gk_incref(exc);
+        value = gk__incref(exc);
     } else {
         gk__raise(&gk__exc_TypeError, "exceptions must derive from BaseException");
         return;
@@ -622,25 +436,25 @@ static void do_raise(gk__tstate *ts, gk_object *exc, gk_object *cause, int *rera
     if (cause) {
         gk_object *c = NULL;
         if (cause == GK_NONE) {
-            c = gk_incref(cause);
+            c = gk__incref(cause);
         } else if (gk__is_type(cause) && gk__type_is_subtype((gk_type *)cause, &gk__exc_BaseException)) {
             if (!(c = gk__call0(cause)))
                 goto fail;
         } else if (gk__is_exception(cause)) {
-            c = gk_incref(cause);
+            c = gk__incref(cause);
         } else {
             gk__raise(&gk__exc_TypeError, "exception causes must derive from BaseException");
             goto fail;
         }
         gk__exc_set_cause(value, c);
-        gk_decref(c);
+        gk__decref(c);
     }
     if (ts->exc_info && ts->exc_info != value)
         set_context(value, ts->exc_info);
     gk__err_restore(value);
     return;
 fail:
-    gk_decref(value);
+    gk__decref(value);
 }
 
 static int exc_match_check(gk_object *cls)
@@ -688,13 +502,13 @@ static int unpack_iterable(gk_object *seq, size_t n, int after, gk_object **top)
     if (after < 0) {
         gk_object *extra = gk__iternext(it);
         if (extra) {
-            gk_decref(extra);
+            gk__decref(extra);
             gk__raise(&gk__exc_ValueError, "too many values to unpack (expected %zu)", n);
             goto fail;
         }
         if (gk__err_occurred())
             goto fail;
-        gk_decref(it);
+        gk__decref(it);
         return 0;
     }
     gk_object *rest = gk__sequence_list(it);
@@ -704,31 +518,31 @@ static int unpack_iterable(gk_object *seq, size_t n, int after, gk_object **top)
     if (nrest < (size_t)after) {
         gk__raise(&gk__exc_ValueError, "not enough values to unpack (expected at least %zu, got %zu)",
                   n + (size_t)after, n + nrest);
-        gk_decref(rest);
+        gk__decref(rest);
         goto fail;
     }
     for (size_t k = 0; k < (size_t)after; k++) {
         /* the last item of rest goes deepest */
-        top[-1 - (intptr_t)(n + 1 + k)] = gk_incref(GK_LIST_GET(rest, nrest - (size_t)after + k));
+        top[-1 - (intptr_t)(n + 1 + k)] = gk__incref(GK_LIST_GET(rest, nrest - (size_t)after + k));
     }
     /* shrink the list by `after` items */
     for (size_t k = 0; k < (size_t)after; k++) {
         gk_object *p = gk__list_pop(rest, -1);
         if (!p) {
-            gk_decref(rest);
+            gk__decref(rest);
             for (size_t j = 0; j < (size_t)after; j++)
                 GK_CLEAR(top[-1 - (intptr_t)(n + 1 + j)]);
             goto fail;
         }
-        gk_decref(p);
+        gk__decref(p);
     }
     top[-1 - (intptr_t)n] = rest;
-    gk_decref(it);
+    gk__decref(it);
     return 0;
 fail:
     for (size_t k = 0; k < got; k++)
         GK_CLEAR(top[-1 - (intptr_t)k]);
-    gk_decref(it);
+    gk__decref(it);
     return -1;
 }
 
@@ -745,10 +559,10 @@ static gk_object *import_from(gk_object *module, gk_object *name)
         if (!full)
             goto fail;
         v = gk__dict_get(gk__rt->modules, full);
-        gk_decref(full);
+        gk__decref(full);
         if (v) {
-            gk_decref(modname);
-            return gk_incref(v);
+            gk__decref(modname);
+            return gk__incref(v);
         }
     }
     gk_object *file = gk__getattr_opt(module, gk__str_intern("__file__"));
@@ -761,9 +575,9 @@ static gk_object *import_from(gk_object *module, gk_object *name)
     else
         gk__raise(&gk__exc_ImportError, "cannot import name '%s' from '%s' (unknown location)",
                   gk__str_utf8(name), mn);
-    gk_xdecref(file);
+    gk__xdecref(file);
 fail:
-    gk_xdecref(modname);
+    gk__xdecref(modname);
     return NULL;
 }
 
@@ -785,7 +599,7 @@ static int import_star(gk_object *module, gk_object *locals)
         if (!d)
             return -1;
         names = gk__dict_keys_list(d);
-        gk_decref(d);
+        gk__decref(d);
     }
     if (!names)
         goto done;
@@ -797,14 +611,14 @@ static int import_star(gk_object *module, gk_object *locals)
         if (!v)
             goto done;
         int r = gk__is_dict(locals) ? gk__dict_set(locals, n, v) : gk__setitem(locals, n, v);
-        gk_decref(v);
+        gk__decref(v);
         if (r < 0)
             goto done;
     }
     rc = 0;
 done:
-    gk_xdecref(all);
-    gk_xdecref(names);
+    gk__xdecref(all);
+    gk__xdecref(names);
     return rc;
 }
 
@@ -815,14 +629,14 @@ static gk_object *format_value(gk_object *v, int conv, gk_object *spec)
     case 1: s = gk__str(v); break;
     case 2: s = gk__repr(v); break;
     case 3: s = gk__ascii(v); break;
-    default: s = gk_incref(v); break;
+    default: s = gk__incref(v); break;
     }
     if (!s)
         return NULL;
     if (!spec && GK_TYPE(s) == &gk__str_type)
         return s;
     gk_object *r = gk__format(s, spec);
-    gk_decref(s);
+    gk__decref(s);
     return r;
 }
 
@@ -844,10 +658,10 @@ static gk_object *make_function(gk_object **sp, int oparg, gk_object ***popped_t
     if (!fn)
         return NULL;
     if (fn->builtins != f->builtins)
-        GK_SETREF(fn->builtins, gk_incref(f->builtins));
-    fn->closure = closure ? gk_incref(closure) : NULL;
-    fn->kwdefaults = kwdefaults && kwdefaults != GK_NONE ? gk_incref(kwdefaults) : NULL;
-    fn->defaults = defaults && defaults != GK_NONE ? gk_incref(defaults) : NULL;
+        GK_SETREF(fn->builtins, gk__incref(f->builtins));
+    fn->closure = closure ? gk__incref(closure) : NULL;
+    fn->kwdefaults = kwdefaults && kwdefaults != GK_NONE ? gk__incref(kwdefaults) : NULL;
+    fn->defaults = defaults && defaults != GK_NONE ? gk__incref(defaults) : NULL;
     return (gk_object *)fn;
 }
 
@@ -857,7 +671,7 @@ static gk_object *call_ex(gk_object *func, gk_object *args, gk_object *kwargs)
 {
     gk_object *t = NULL, *d = NULL, *res = NULL;
     if (GK_TYPE(args) == &gk__tuple_type) {
-        t = gk_incref(args);
+        t = gk__incref(args);
     } else if (!(t = gk__sequence_tuple(args))) {
         if (gk__err_matches(&gk__exc_TypeError) && !GK_TYPE(args)->iter && !GK_TYPE(args)->getitem) {
             gk__err_clear();
@@ -865,7 +679,7 @@ static gk_object *call_ex(gk_object *func, gk_object *args, gk_object *kwargs)
             if (fs)
                 gk__raise(&gk__exc_TypeError, "%s argument after * must be an iterable, not %s",
                           gk__str_utf8(fs), GK_TYPE_NAME(args));
-            gk_xdecref(fs);
+            gk__xdecref(fs);
         }
         return NULL;
     }
@@ -879,7 +693,7 @@ static gk_object *call_ex(gk_object *func, gk_object *args, gk_object *kwargs)
                 if (fs)
                     gk__raise(&gk__exc_TypeError, "%s argument after ** must be a mapping, not %s",
                               gk__str_utf8(fs), GK_TYPE_NAME(kwargs));
-                gk_xdecref(fs);
+                gk__xdecref(fs);
             }
             goto done;
         }
@@ -887,8 +701,8 @@ static gk_object *call_ex(gk_object *func, gk_object *args, gk_object *kwargs)
     }
     res = gk__call_tuple_dict(func, t, kwargs && gk__dict_size(kwargs) ? kwargs : NULL);
 done:
-    gk_xdecref(t);
-    gk_xdecref(d);
+    gk__xdecref(t);
+    gk__xdecref(d);
     return res;
 }
 
@@ -905,12 +719,12 @@ static gk_object *with_enter(gk_object *ctx, gk_object **enter_res)
         return gk__raise(&gk__exc_TypeError, "'%s' object does not support the context manager protocol "
                          "(missed __exit__ method)", gk__type_name(t));
     gk_object *exit_b = GK_TYPE(exit_d)->descr_get
-        ? GK_TYPE(exit_d)->descr_get(exit_d, ctx, (gk_object *)t) : gk_incref(exit_d);
+        ? GK_TYPE(exit_d)->descr_get(exit_d, ctx, (gk_object *)t) : gk__incref(exit_d);
     if (!exit_b)
         return NULL;
     gk_object *r = gk__call_special(ctx, "__enter__", NULL, 0);
     if (!r) {
-        gk_decref(exit_b);
+        gk__decref(exit_b);
         return NULL;
     }
     *enter_res = r;
@@ -934,14 +748,14 @@ static gk_object *function_str(gk_object *func)
 {
     gk_object *qn = gk__getattr_opt(func, gk__str_intern("__qualname__"));
     if (!qn || !gk__is_str(qn)) {
-        gk_xdecref(qn);
+        gk__xdecref(qn);
         if (gk__err_occurred())
             return NULL;
         return gk__str_from_format("%s object", GK_TYPE_NAME(func));
     }
     gk_object *mod = gk__getattr_opt(func, gk__str_intern("__module__"));
     if (!mod && gk__err_occurred()) {
-        gk_decref(qn);
+        gk__decref(qn);
         return NULL;
     }
     gk_object *r;
@@ -949,8 +763,8 @@ static gk_object *function_str(gk_object *func)
         r = gk__str_from_format("%s.%s()", gk__str_utf8(mod), gk__str_utf8(qn));
     else
         r = gk__str_from_format("%s()", gk__str_utf8(qn));
-    gk_xdecref(mod);
-    gk_decref(qn);
+    gk__xdecref(mod);
+    gk__decref(qn);
     return r;
 }
 
@@ -962,13 +776,13 @@ static int set_update_op(gk_object *set, gk_object *it)
     gk_object *v;
     while ((v = gk__iternext(i))) {
         int r = gk__set_add(set, v);
-        gk_decref(v);
+        gk__decref(v);
         if (r < 0) {
-            gk_decref(i);
+            gk__decref(i);
             return -1;
         }
     }
-    gk_decref(i);
+    gk__decref(i);
     return gk__err_occurred() ? -1 : 0;
 }
 
@@ -1002,7 +816,7 @@ static gk_object *load_name(gk__frame *f, gk_object *name)
     if (f->locals) {
         if (gk__is_dict(f->locals)) {
             if ((v = gk__dict_get(f->locals, name)))
-                return gk_incref(v);
+                return gk__incref(v);
             if (gk__err_occurred())
                 return NULL;
         } else {
@@ -1014,9 +828,9 @@ static gk_object *load_name(gk__frame *f, gk_object *name)
         }
     }
     if ((v = gk__dict_get(f->globals, name)) || gk__err_occurred())
-        return gk_xincref(v), v;
+        return gk__xincref(v), v;
     if ((v = gk__dict_get(f->builtins, name)) || gk__err_occurred())
-        return gk_xincref(v), v;
+        return gk__xincref(v), v;
     raise_name_error(name);
     return NULL;
 }
@@ -1049,7 +863,7 @@ static gk_object *load_classderef(gk__frame *f, size_t i)
     if (f->locals) {
         gk_object *v = gk__is_dict(f->locals) ? gk__dict_get(f->locals, name) : NULL;
         if (v)
-            return gk_incref(v);
+            return gk__incref(v);
         if (gk__err_occurred())
             return NULL;
     }
@@ -1058,7 +872,7 @@ static gk_object *load_classderef(gk__frame *f, size_t i)
         raise_unbound_deref(co, i);
         return NULL;
     }
-    return gk_incref(v);
+    return gk__incref(v);
 }
 
 static int print_expr(gk_object *v)
@@ -1069,7 +883,7 @@ static int print_expr(gk_object *v)
     if (!r)
         return -1;
     int rc = gk__print_obj(r, NULL);
-    gk_decref(r);
+    gk__decref(r);
     if (rc < 0)
         return -1;
     return gk__rt && gk__rt->builtins ? gk__dict_set_cstr(gk__rt->builtins, "_", v) : 0;
@@ -1088,7 +902,7 @@ static int setup_annotations(gk__frame *f)
     if (!d)
         return -1;
     int r = gk__dict_set_cstr(f->locals, "__annotations__", d);
-    gk_decref(d);
+    gk__decref(d);
     return r;
 }
 
@@ -1099,17 +913,27 @@ static int load_method(gk_object *obj, gk_object *name, gk_object **out)
     gk_type *t = GK_TYPE(obj);
     if (t->getattr == gk__object_generic_getattr) {
         gk_object *descr = gk__type_lookup(t, name);
-        if (descr && GK_TYPE(descr) == &gk__function_type) {
+        gk_type *dt = descr ? GK_TYPE(descr) : NULL;
+        if (dt == &gk__function_type || dt == &gk__method_descriptor_type) {
             gk_object **dp = gk__object_dictptr(obj);
             gk_object *v = dp && *dp ? gk__dict_get(*dp, name) : NULL;
             if (v) {
-                *out = gk_incref(v);
+                *out = gk__incref(v);
                 return 0;
             }
             if (gk__err_occurred())
                 return -1;
-            *out = gk_incref(descr);
-            return 1;
+            if (dt == &gk__function_type) {
+                *out = gk__incref(descr);
+                return 1;
+            }
+            /* A plain C method gets itself back when bound to no instance;
+             * a class method comes back bound to the type. */
+            gk_object *b = dt->descr_get(descr, NULL, (gk_object *)t);
+            if (!b)
+                return -1;
+            *out = b;
+            return b == descr;
         }
     }
     *out = gk__getattr(obj, name);
@@ -1194,7 +1018,7 @@ static inline int int_fast_compare(gk_object *a, gk_object *b, int op)
 /* ------------------------------------------------------------------ */
 /* The loop                                                            */
 
-#if defined(__GNUC__)
+#if defined(__GNUC__) && !defined(GK_NO_COMPUTED_GOTO)
 #define USE_COMPUTED_GOTO 1
 #else
 #define USE_COMPUTED_GOTO 0
@@ -1288,7 +1112,7 @@ dispatch:
     }
     TARGET(POP_TOP) {
         gk_object *v = POP();
-        gk_xdecref(v);
+        gk__xdecref(v);
         DISPATCH();
     }
     TARGET(ROT_TWO) {
@@ -1314,17 +1138,17 @@ dispatch:
     }
     TARGET(DUP_TOP) {
         gk_object *v = TOP();
-        PUSH(gk_incref(v));
+        PUSH(gk__incref(v));
         DISPATCH();
     }
     TARGET(DUP_TOP_TWO) {
         gk_object *a = SECOND(), *b = TOP();
-        PUSH(gk_incref(a));
-        PUSH(gk_incref(b));
+        PUSH(gk__incref(a));
+        PUSH(gk__incref(b));
         DISPATCH();
     }
     TARGET(LOAD_CONST) {
-        PUSH(gk_incref(consts[oparg]));
+        PUSH(gk__incref(consts[oparg]));
         DISPATCH();
     }
     TARGET(LOAD_FAST) {
@@ -1333,7 +1157,7 @@ dispatch:
             raise_unbound_local(GK_TUPLE_GET(co->varnames, oparg));
             goto error;
         }
-        PUSH(gk_incref(v));
+        PUSH(gk__incref(v));
         DISPATCH();
     }
     TARGET(STORE_FAST) {
@@ -1359,7 +1183,7 @@ dispatch:
     TARGET(STORE_NAME) {
         gk_object *v = POP();
         int r = store_name(f, NAME(oparg), v);
-        gk_decref(v);
+        gk__decref(v);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1386,13 +1210,13 @@ dispatch:
                 goto error;
             }
         }
-        PUSH(gk_incref(v));
+        PUSH(gk__incref(v));
         DISPATCH();
     }
     TARGET(STORE_GLOBAL) {
         gk_object *v = POP();
         int r = gk__dict_set(f->globals, NAME(oparg), v);
-        gk_decref(v);
+        gk__decref(v);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1408,13 +1232,13 @@ dispatch:
             raise_unbound_deref(co, (size_t)oparg);
             goto error;
         }
-        PUSH(gk_incref(v));
+        PUSH(gk__incref(v));
         DISPATCH();
     }
     TARGET(STORE_DEREF) {
         gk_object *v = POP();
         gk__cell_set(cells[oparg], v);
-        gk_decref(v);
+        gk__decref(v);
         DISPATCH();
     }
     TARGET(DELETE_DEREF) {
@@ -1426,7 +1250,7 @@ dispatch:
         DISPATCH();
     }
     TARGET(LOAD_CLOSURE) {
-        PUSH(gk_incref(cells[oparg]));
+        PUSH(gk__incref(cells[oparg]));
         DISPATCH();
     }
     TARGET(LOAD_CLASSDEREF) {
@@ -1442,14 +1266,14 @@ dispatch:
         if (!v)
             goto error;
         SET_TOP(v);
-        gk_decref(o);
+        gk__decref(o);
         DISPATCH();
     }
     TARGET(STORE_ATTR) {
         gk_object *o = POP(), *v = POP();
         int r = gk__setattr(o, NAME(oparg), v);
-        gk_decref(o);
-        gk_decref(v);
+        gk__decref(o);
+        gk__decref(v);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1457,7 +1281,7 @@ dispatch:
     TARGET(DELETE_ATTR) {
         gk_object *o = POP();
         int r = gk__setattr(o, NAME(oparg), NULL);
-        gk_decref(o);
+        gk__decref(o);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1473,7 +1297,7 @@ dispatch:
         } else {
             SET_TOP(NULL);
             PUSH(m);
-            gk_decref(o);
+            gk__decref(o);
         }
         DISPATCH();
     }
@@ -1486,7 +1310,7 @@ dispatch:
             res = call_any(args[-1], args, (size_t)oparg, NULL);
         while (sp > args - 2) {
             gk_object *v = POP();
-            gk_xdecref(v);
+            gk__xdecref(v);
         }
         if (!res)
             goto error;
@@ -1502,30 +1326,30 @@ dispatch:
                 if (i < 0)
                     i += n;
                 if (i >= 0 && i < n)
-                    v = gk_incref(GK_LIST_GET(o, i));
+                    v = gk__incref(GK_LIST_GET(o, i));
             } else if (GK_TYPE(o) == &gk__tuple_type) {
                 int64_t n = (int64_t)gk__tuple_size(o);
                 if (i < 0)
                     i += n;
                 if (i >= 0 && i < n)
-                    v = gk_incref(GK_TUPLE_GET(o, i));
+                    v = gk__incref(GK_TUPLE_GET(o, i));
             }
         }
         if (!v)
             v = gk__getitem(o, k);
-        gk_decref(k);
+        gk__decref(k);
         if (!v)
             goto error;
         SET_TOP(v);
-        gk_decref(o);
+        gk__decref(o);
         DISPATCH();
     }
     TARGET(STORE_SUBSCR) {
         gk_object *k = POP(), *o = POP(), *v = POP();
         int r = gk__setitem(o, k, v);
-        gk_decref(k);
-        gk_decref(o);
-        gk_decref(v);
+        gk__decref(k);
+        gk__decref(o);
+        gk__decref(v);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1533,8 +1357,8 @@ dispatch:
     TARGET(DELETE_SUBSCR) {
         gk_object *k = POP(), *o = POP();
         int r = gk__delitem(o, k);
-        gk_decref(k);
-        gk_decref(o);
+        gk__decref(k);
+        gk__decref(o);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1543,12 +1367,12 @@ dispatch:
         gk_object *step = oparg == 3 ? POP() : NULL;
         gk_object *stop = POP(), *start = TOP();
         gk_object *s = gk__slice_new(start, stop, step);
-        gk_xdecref(step);
-        gk_decref(stop);
+        gk__xdecref(step);
+        gk__decref(stop);
         if (!s)
             goto error;
         SET_TOP(s);
-        gk_decref(start);
+        gk__decref(start);
         DISPATCH();
     }
     TARGET(UNARY_POSITIVE) {
@@ -1556,7 +1380,7 @@ dispatch:
         if (!r)
             goto error;
         SET_TOP(r);
-        gk_decref(a);
+        gk__decref(a);
         DISPATCH();
     }
     TARGET(UNARY_NEGATIVE) {
@@ -1564,7 +1388,7 @@ dispatch:
         if (!r)
             goto error;
         SET_TOP(r);
-        gk_decref(a);
+        gk__decref(a);
         DISPATCH();
     }
     TARGET(UNARY_NOT) {
@@ -1573,7 +1397,7 @@ dispatch:
         if (t < 0)
             goto error;
         SET_TOP(gk__bool(!t));
-        gk_decref(a);
+        gk__decref(a);
         DISPATCH();
     }
     TARGET(UNARY_INVERT) {
@@ -1581,7 +1405,7 @@ dispatch:
         if (!r)
             goto error;
         SET_TOP(r);
-        gk_decref(a);
+        gk__decref(a);
         DISPATCH();
     }
     TARGET(BINARY_OP) {
@@ -1593,11 +1417,11 @@ dispatch:
             else if (!(r = float_fast_binop(a, b, oparg)))
                 r = gk__binop(a, b, oparg);
         }
-        gk_decref(b);
+        gk__decref(b);
         if (!r)
             goto error;
         SET_TOP(r);
-        gk_decref(a);
+        gk__decref(a);
         DISPATCH();
     }
     TARGET(INPLACE_OP) {
@@ -1609,40 +1433,40 @@ dispatch:
             else if (!(r = float_fast_binop(a, b, oparg)))
                 r = gk__inplace_binop(a, b, oparg);
         }
-        gk_decref(b);
+        gk__decref(b);
         if (!r)
             goto error;
         SET_TOP(r);
-        gk_decref(a);
+        gk__decref(a);
         DISPATCH();
     }
     TARGET(COMPARE_OP) {
         gk_object *b = POP(), *a = TOP(), *r;
         int c = int_fast_compare(a, b, oparg);
         r = c >= 0 ? gk__bool(c) : gk__richcompare(a, b, oparg);
-        gk_decref(b);
+        gk__decref(b);
         if (!r)
             goto error;
         SET_TOP(r);
-        gk_decref(a);
+        gk__decref(a);
         DISPATCH();
     }
     TARGET(IS_OP) {
         gk_object *b = POP(), *a = TOP();
         int r = (a == b) ^ (oparg != 0);
         SET_TOP(gk__bool(r));
-        gk_decref(a);
-        gk_decref(b);
+        gk__decref(a);
+        gk__decref(b);
         DISPATCH();
     }
     TARGET(CONTAINS_OP) {
         gk_object *b = POP(), *a = TOP();
         int r = gk__contains(b, a);
-        gk_decref(b);
+        gk__decref(b);
         if (r < 0)
             goto error;
         SET_TOP(gk__bool(r ^ (oparg != 0)));
-        gk_decref(a);
+        gk__decref(a);
         DISPATCH();
     }
     TARGET(JUMP) {
@@ -1655,7 +1479,7 @@ dispatch:
     TARGET(POP_JUMP_IF_FALSE) {
         gk_object *v = POP();
         int t = v == GK_TRUE ? 1 : v == GK_FALSE ? 0 : gk__truthy(v);
-        gk_decref(v);
+        gk__decref(v);
         if (t < 0)
             goto error;
         if (!t) {
@@ -1669,7 +1493,7 @@ dispatch:
     TARGET(POP_JUMP_IF_TRUE) {
         gk_object *v = POP();
         int t = v == GK_TRUE ? 1 : v == GK_FALSE ? 0 : gk__truthy(v);
-        gk_decref(v);
+        gk__decref(v);
         if (t < 0)
             goto error;
         if (t) {
@@ -1689,7 +1513,7 @@ dispatch:
             JUMPTO(oparg);
         } else {
             sp--;
-            gk_decref(v);
+            gk__decref(v);
         }
         DISPATCH();
     }
@@ -1702,7 +1526,7 @@ dispatch:
             JUMPTO(oparg);
         } else {
             sp--;
-            gk_decref(v);
+            gk__decref(v);
         }
         DISPATCH();
     }
@@ -1711,7 +1535,7 @@ dispatch:
         if (!it)
             goto error;
         SET_TOP(it);
-        gk_decref(o);
+        gk__decref(o);
         DISPATCH();
     }
     TARGET(FOR_ITER) {
@@ -1728,7 +1552,7 @@ dispatch:
             gk__err_clear();
         }
         sp--;
-        gk_decref(it);
+        gk__decref(it);
         JUMPTO(oparg);
         DISPATCH();
     }
@@ -1758,10 +1582,10 @@ dispatch:
                 err = 1;
         for (int i = 0; i < oparg; i++) {
             gk_object *v = POP();
-            gk_decref(v);
+            gk__decref(v);
         }
         if (err) {
-            gk_xdecref(s);
+            gk__xdecref(s);
             goto error;
         }
         PUSH(s);
@@ -1775,10 +1599,10 @@ dispatch:
                 err = 1;
         for (int i = 0; i < 2 * oparg; i++) {
             gk_object *v = POP();
-            gk_decref(v);
+            gk__decref(v);
         }
         if (err) {
-            gk_xdecref(d);
+            gk__xdecref(d);
             goto error;
         }
         PUSH(d);
@@ -1793,10 +1617,10 @@ dispatch:
                 err = 1;
         for (int i = 0; i < oparg + 1; i++) {
             gk_object *v = POP();
-            gk_decref(v);
+            gk__decref(v);
         }
         if (err) {
-            gk_xdecref(d);
+            gk__xdecref(d);
             goto error;
         }
         PUSH(d);
@@ -1806,7 +1630,7 @@ dispatch:
         gk_object *s = build_string(sp - oparg, (size_t)oparg);
         for (int i = 0; i < oparg; i++) {
             gk_object *v = POP();
-            gk_decref(v);
+            gk__decref(v);
         }
         if (!s)
             goto error;
@@ -1816,7 +1640,7 @@ dispatch:
     TARGET(LIST_APPEND) {
         gk_object *v = POP();
         int r = gk__list_append(PEEK(oparg), v);
-        gk_decref(v);
+        gk__decref(v);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1824,7 +1648,7 @@ dispatch:
     TARGET(SET_ADD) {
         gk_object *v = POP();
         int r = gk__set_add(PEEK(oparg), v);
-        gk_decref(v);
+        gk__decref(v);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1832,8 +1656,8 @@ dispatch:
     TARGET(MAP_ADD) {
         gk_object *v = POP(), *k = POP();
         int r = gk__dict_set(PEEK(oparg), k, v);
-        gk_decref(v);
-        gk_decref(k);
+        gk__decref(v);
+        gk__decref(k);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1841,7 +1665,7 @@ dispatch:
     TARGET(LIST_EXTEND) {
         gk_object *it = POP();
         int r = list_extend_op(PEEK(oparg), it);
-        gk_decref(it);
+        gk__decref(it);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1849,7 +1673,7 @@ dispatch:
     TARGET(SET_UPDATE) {
         gk_object *it = POP();
         int r = set_update_op(PEEK(oparg), it);
-        gk_decref(it);
+        gk__decref(it);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1857,7 +1681,7 @@ dispatch:
     TARGET(DICT_UPDATE) {
         gk_object *m = POP();
         int r = dict_update_op(PEEK(oparg), m);
-        gk_decref(m);
+        gk__decref(m);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1866,8 +1690,8 @@ dispatch:
         gk_object *m = POP();
         gk_object *fname = function_str(PEEK(oparg + 2));
         int r = fname ? gk__dict_merge_kwargs(PEEK(oparg), m, fname) : -1;
-        gk_xdecref(fname);
-        gk_decref(m);
+        gk__xdecref(fname);
+        gk__decref(m);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -1877,7 +1701,7 @@ dispatch:
         if (!t)
             goto error;
         SET_TOP(t);
-        gk_decref(l);
+        gk__decref(l);
         DISPATCH();
     }
     TARGET(UNPACK_SEQUENCE) {
@@ -1893,31 +1717,31 @@ dispatch:
         }
         if (items && n == (size_t)oparg) {
             for (int i = oparg - 1; i >= 0; i--)
-                PUSH(gk_incref(items[i]));
+                PUSH(gk__incref(items[i]));
         } else if (items && n < (size_t)oparg) {
             gk__raise(&gk__exc_ValueError, "not enough values to unpack (expected %d, got %zu)", oparg, n);
-            gk_decref(seq);
+            gk__decref(seq);
             goto error;
         } else if (items) {
             gk__raise(&gk__exc_ValueError, "too many values to unpack (expected %d)", oparg);
-            gk_decref(seq);
+            gk__decref(seq);
             goto error;
         } else {
             int r = unpack_iterable(seq, (size_t)oparg, -1, sp + oparg);
             if (r < 0) {
-                gk_decref(seq);
+                gk__decref(seq);
                 goto error;
             }
             sp += oparg;
         }
-        gk_decref(seq);
+        gk__decref(seq);
         DISPATCH();
     }
     TARGET(UNPACK_EX) {
         gk_object *seq = POP();
         int before = oparg & 0xff, after = oparg >> 8;
         int r = unpack_iterable(seq, (size_t)before, after, sp + before + 1 + after);
-        gk_decref(seq);
+        gk__decref(seq);
         if (r < 0)
             goto error;
         sp += before + 1 + after;
@@ -1928,7 +1752,7 @@ dispatch:
         gk_object *res = call_any(args[-1], args, (size_t)oparg, NULL);
         while (sp > args - 1) {
             gk_object *v = POP();
-            gk_decref(v);
+            gk__decref(v);
         }
         if (!res)
             goto error;
@@ -1940,10 +1764,10 @@ dispatch:
         gk_object **args = sp - oparg;
         size_t npos = (size_t)oparg - gk__tuple_size(kwnames);
         gk_object *res = call_any(args[-1], args, npos, kwnames);
-        gk_decref(kwnames);
+        gk__decref(kwnames);
         while (sp > args - 1) {
             gk_object *v = POP();
-            gk_decref(v);
+            gk__decref(v);
         }
         if (!res)
             goto error;
@@ -1954,12 +1778,12 @@ dispatch:
         gk_object *kwargs = (oparg & 1) ? POP() : NULL;
         gk_object *args = POP(), *func = TOP();
         gk_object *res = call_ex(func, args, kwargs);
-        gk_xdecref(kwargs);
-        gk_decref(args);
+        gk__xdecref(kwargs);
+        gk__decref(args);
         if (!res)
             goto error;
         SET_TOP(res);
-        gk_decref(func);
+        gk__decref(func);
         DISPATCH();
     }
     TARGET(MAKE_FUNCTION) {
@@ -1967,7 +1791,7 @@ dispatch:
         gk_object *fn = make_function(sp, oparg, &bottom);
         while (sp > bottom) {
             gk_object *v = POP();
-            gk_decref(v);
+            gk__decref(v);
         }
         if (!fn)
             goto error;
@@ -1993,7 +1817,7 @@ dispatch:
             if (!it)
                 goto error;
             SET_TOP(it);
-            gk_decref(o);
+            gk__decref(o);
         }
         DISPATCH();
     }
@@ -2001,13 +1825,13 @@ dispatch:
         gk_object *v = POP(), *res = NULL;
         f->lasti = INSTR_INDEX();
         int st = delegate_send(TOP(), v, &res);
-        gk_decref(v);
+        gk__decref(v);
         if (st < 0)
             goto error;
         if (st == 0) {
             gk_object *recv = TOP();
             SET_TOP(res);
-            gk_decref(recv);
+            gk__decref(recv);
             DISPATCH();
         }
         retval = res;
@@ -2029,7 +1853,7 @@ dispatch:
         if (!exit_b)
             goto error;
         SET_TOP(exit_b);
-        gk_decref(ctx);
+        gk__decref(ctx);
         gk__block *b = &f->blocks[f->nblocks++];
         b->type = GK_BLOCK_FINALLY;
         b->handler = oparg;
@@ -2059,8 +1883,8 @@ dispatch:
         gk_object *cause = oparg >= 2 ? POP() : NULL;
         gk_object *exc = oparg >= 1 ? POP() : NULL;
         do_raise(ts, exc, cause, &reraise);
-        gk_xdecref(exc);
-        gk_xdecref(cause);
+        gk__xdecref(exc);
+        gk__xdecref(cause);
         if (reraise)
             goto exception_unwind;
         goto error;
@@ -2069,8 +1893,8 @@ dispatch:
         gk_object *cls = POP(), *exc = POP();
         int bad = exc_match_check(cls);
         int m = bad < 0 ? 0 : gk__exc_matches(exc, cls);
-        gk_decref(cls);
-        gk_decref(exc);
+        gk__decref(cls);
+        gk__decref(exc);
         if (bad < 0)
             goto error;
         if (!m)
@@ -2093,22 +1917,22 @@ dispatch:
             gk__raise(&gk__exc_NameError, "__build_class__ not found");
             goto error;
         }
-        PUSH(gk_incref(bc));
+        PUSH(gk__incref(bc));
         DISPATCH();
     }
     TARGET(LOAD_ASSERTION_ERROR) {
-        PUSH(gk_incref((gk_object *)&gk__exc_AssertionError));
+        PUSH(gk__incref((gk_object *)&gk__exc_AssertionError));
         DISPATCH();
     }
     TARGET(IMPORT_NAME) {
         gk_object *fromlist = POP(), *level = TOP();
         int lv = gk__is_int(level) ? (int)gk__int_as_i64(level) : 0;
         gk_object *m = gk__import(NAME(oparg), f->globals, fromlist == GK_NONE ? NULL : fromlist, lv);
-        gk_decref(fromlist);
+        gk__decref(fromlist);
         if (!m)
             goto error;
         SET_TOP(m);
-        gk_decref(level);
+        gk__decref(level);
         DISPATCH();
     }
     TARGET(IMPORT_FROM) {
@@ -2121,7 +1945,7 @@ dispatch:
     TARGET(IMPORT_STAR) {
         gk_object *m = POP();
         int r = import_star(m, f->locals);
-        gk_decref(m);
+        gk__decref(m);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -2130,17 +1954,17 @@ dispatch:
         gk_object *spec = (oparg & 4) ? POP() : NULL;
         gk_object *v = TOP();
         gk_object *s = format_value(v, oparg & 3, spec);
-        gk_xdecref(spec);
+        gk__xdecref(spec);
         if (!s)
             goto error;
         SET_TOP(s);
-        gk_decref(v);
+        gk__decref(v);
         DISPATCH();
     }
     TARGET(PRINT_EXPR) {
         gk_object *v = POP();
         int r = print_expr(v);
-        gk_decref(v);
+        gk__decref(v);
         if (r < 0)
             goto error;
         DISPATCH();
@@ -2178,7 +2002,7 @@ exception_unwind:
             gk_object **lvl = f->stack + b->level + 1;
             while (sp > lvl) {
                 gk_object *v = POP();
-                gk_xdecref(v);
+                gk__xdecref(v);
             }
             restore_exc_info(ts, POP());
             continue;
@@ -2186,24 +2010,24 @@ exception_unwind:
         gk_object **lvl = f->stack + b->level;
         while (sp > lvl) {
             gk_object *v = POP();
-            gk_xdecref(v);
+            gk__xdecref(v);
         }
         int handler = b->handler;
         gk__block *h = &f->blocks[f->nblocks++];
         h->type = GK_BLOCK_EXCEPT_HANDLER;
         h->handler = -1;
         h->level = (int)(sp - f->stack);
-        PUSH(ts->exc_info ? ts->exc_info : gk_incref(GK_NONE));
+        PUSH(ts->exc_info ? ts->exc_info : gk__incref(GK_NONE));
         gk_object *exc = ts->curexc;
         ts->curexc = NULL;
-        ts->exc_info = gk_incref(exc);
+        ts->exc_info = gk__incref(exc);
         PUSH(exc);
         JUMPTO(handler);
         DISPATCH();
     }
     while (sp > f->stack) {
         gk_object *v = POP();
-        gk_xdecref(v);
+        gk__xdecref(v);
     }
     retval = NULL;
     f->state = GK_FRAME_DONE;

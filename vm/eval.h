@@ -70,6 +70,12 @@ void gk__frame_clear(gk__frame *f);
  * or NULL with an exception pending (state DONE). */
 gk_object *gk__eval_frame(gk__tstate *ts, gk__frame *f, int throwflag);
 
+/* function.c: binds a call's arguments into fn's fresh fast locals with
+ * CPython 3.11's TypeError messages.  0 / -1 (the locals filled so far
+ * are left for the caller to free with the frame). */
+int gk__function_bind(gk_function *fn, gk_object **locals, gk_object *const *args, size_t nargs,
+                      gk_object *kwnames);
+
 /* generator.c: wraps a fresh frame of a generator function (steals f). */
 gk_object *gk__gen_new(gk__frame *f, gk_object *qualname);
 /* generator.c: sends arg (NULL: None) into gen.  Returns 1 with *result the

@@ -50,7 +50,7 @@ gk_object *gk__obj_new(gk_type *type, size_t size)
     o->refcnt = 1;
     o->type = type;
     if (type->flags & GK_TPFLAG_HEAPTYPE)
-        gk_incref((gk_object *)type);
+        gk__incref((gk_object *)type);
     return o;
 }
 
@@ -82,7 +82,7 @@ gk_object *gk__gc_new(gk_type *type, size_t size)
     o->refcnt = 1;
     o->type = type;
     if (type->flags & GK_TPFLAG_HEAPTYPE)
-        gk_incref((gk_object *)type);
+        gk__incref((gk_object *)type);
     h->prev = gc->head->prev;
     h->next = gc->head;
     gc->head->prev->next = h;
@@ -256,7 +256,7 @@ intptr_t gk__gc_collect(void)
         size_t n = 0;
         for (gk__gchead *h = gc->head->next; h != gc->head; h = h->next)
             if (h->gc_refs != -1)
-                garbage[n++] = gk_incref(OBJ(h));
+                garbage[n++] = gk__incref(OBJ(h));
         for (size_t i = 0; i < n; i++) {
             gk_type *t = GK_TYPE(garbage[i]);
             if (t->clear)
@@ -265,7 +265,7 @@ intptr_t gk__gc_collect(void)
         for (size_t i = 0; i < n; i++) {
             if (garbage[i]->refcnt == 1)
                 freed++;
-            gk_decref(garbage[i]);
+            gk__decref(garbage[i]);
         }
         free(garbage);
     }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "objects.h"
 #include "runtime.h"
+#include "ext/ext.h"
 #include "code.h"
 #include "lang/ast.h"
 
@@ -64,16 +65,16 @@ static gk_object *not_found(gk_object *fullname)
     if (!msg)
         return NULL;
     gk_object *args = gk__tuple_pack(1, msg);
-    gk_decref(msg);
+    gk__decref(msg);
     if (!args)
         return NULL;
     gk_object *exc = gk__exc_new(&gk__exc_ModuleNotFoundError, args);
-    gk_decref(args);
+    gk__decref(args);
     if (!exc)
         return NULL;
     if (gk__setattr_cstr(exc, "name", fullname) == 0)
         gk__raise_obj(exc);
-    gk_decref(exc);
+    gk__decref(exc);
     return NULL;
 }
 
@@ -104,7 +105,7 @@ static int mark_importing(gk_object *name)
     if (!id)
         return -1;
     int r = gk__dict_set(importing, name, id);
-    gk_decref(id);
+    gk__decref(id);
     return r;
 }
 
@@ -166,7 +167,7 @@ static gk_object *builtin_module_load(gk_object *fullname, gk__module_init init)
         return NULL;
     if (gk__dict_set(gk__rt->modules, fullname, m) < 0 || init(m) < 0) {
         forget_module(fullname);
-        gk_decref(m);
+        gk__decref(m);
         return NULL;
     }
     return m;
@@ -185,11 +186,11 @@ static int init_module_dict(gk_object *d, gk_object *fullname, const char *file,
         gk_object *dir = gk__str_from_cstr(pkgdir);
         gk_object *path = dir ? gk__list_new(0) : NULL;
         int ok = path && gk__list_append(path, dir) == 0 && gk__dict_set_cstr(d, "__path__", path) == 0;
-        gk_xdecref(dir);
-        gk_xdecref(path);
+        gk__xdecref(dir);
+        gk__xdecref(path);
         if (!ok)
             goto done;
-        pkg = gk_incref(fullname);
+        pkg = gk__incref(fullname);
     } else {
         const char *s = gk__str_utf8(fullname), *dot = strrchr(s, '.');
         pkg = gk__str_from_utf8(s, dot ? (size_t)(dot - s) : 0);
@@ -198,8 +199,8 @@ static int init_module_dict(gk_object *d, gk_object *fullname, const char *file,
     }
     r = gk__dict_set_cstr(d, "__package__", pkg);
 done:
-    gk_xdecref(f);
-    gk_xdecref(pkg);
+    gk__xdecref(f);
+    gk__xdecref(pkg);
     return r;
 }
 
@@ -224,16 +225,16 @@ static gk_object *source_module_load(gk_object *fullname, const char *file, cons
     res = gk__eval_code(code, gk__module_dict(m), gk__module_dict(m));
     if (!res)
         goto fail_forget;
-    gk_decref(res);
+    gk__decref(res);
     unmark_importing(fullname);
-    gk_decref(code);
-    gk_decref(fname);
+    gk__decref(code);
+    gk__decref(fname);
     free(src);
     /* The module's body may have replaced its entry in sys.modules. */
     gk_object *final = gk__dict_get(gk__rt->modules, fullname);
     if (final && final != m) {
-        gk_incref(final);
-        gk_decref(m);
+        gk__incref(final);
+        gk__decref(m);
         return final;
     }
     return m;
@@ -242,11 +243,25 @@ fail_forget:
 fail:
     if (marked)
         unmark_importing(fullname);
-    gk_xdecref(code);
-    gk_xdecref(fname);
-    gk_xdecref(m);
+    gk__xdecref(code);
+    gk__xdecref(fname);
+    gk__xdecref(m);
     free(src);
     return NULL;
+}
+
+/* Loads a native extension module file (vm/ext/loader.c) and registers it
+ * in sys.modules; new reference or NULL. */
+static gk_object *native_module_load(gk_object *fullname, const char *file)
+{
+    gk_object *m = gk__native_module_load(fullname, file);
+    if (!m)
+        return NULL;
+    if (gk__dict_set(gk__rt->modules, fullname, m) < 0) {
+        gk__decref(m);
+        return NULL;
+    }
+    return m;
 }
 
 static bool is_file(const char *p)
@@ -275,12 +290,16 @@ static gk_object *find_and_load(gk_object *fullname, const char *last, gk_object
         if (!pkgdir || !file) {
             free(pkgdir);
             free(file);
-            gk_decref(items);
+            gk__decref(items);
             return gk__raise_nomemory();
         }
         snprintf(pkgdir, n, "%s/%s", dir, last);
         snprintf(file, n, "%s/%s/__init__.py", dir, last);
-        if (is_file(file)) {
+        char *native = gk__native_module_find(dir, last);
+        if (native) {
+            result = native_module_load(fullname, native);
+            free(native);
+        } else if (is_file(file)) {
             result = source_module_load(fullname, file, pkgdir);
         } else {
             snprintf(file, n, "%s/%s.py", dir, last);
@@ -293,7 +312,7 @@ static gk_object *find_and_load(gk_object *fullname, const char *last, gk_object
         if (failed)
             break;
     }
-    gk_decref(items);
+    gk__decref(items);
     return result;
 }
 
@@ -312,7 +331,7 @@ static gk_object *import_one(gk_object *fullname, gk_object *parent)
     if (m) {
         if (m == GK_NONE)
             return gk__raise(&gk__exc_ModuleNotFoundError, "import of %U halted; None in sys.modules", fullname);
-        return gk_incref(m);
+        return gk__incref(m);
     }
     if (gk__err_occurred())
         return NULL;
@@ -330,14 +349,14 @@ static gk_object *import_one(gk_object *fullname, gk_object *parent)
         path = sys_path();
         if (!path)
             return not_found(fullname);
-        gk_incref(path);
+        gk__incref(path);
     }
     m = find_and_load(fullname, last, path);
-    gk_decref(path);
+    gk__decref(path);
     if (!m)
         return gk__err_occurred() ? NULL : not_found(fullname);
     if (parent && gk__setattr(parent, gk__str_intern(last), m) < 0) {
-        gk_decref(m);
+        gk__decref(m);
         return NULL;
     }
     return m;
@@ -352,14 +371,14 @@ static gk_object *import_dotted(gk_object *absname)
     for (size_t end = 0; end <= size; end++) {
         if (end < size && s[end] != '.')
             continue;
-        gk_object *prefix = end == size ? gk_incref(absname) : gk__str_from_utf8(s, end);
+        gk_object *prefix = end == size ? gk__incref(absname) : gk__str_from_utf8(s, end);
         if (!prefix) {
-            gk_xdecref(parent);
+            gk__xdecref(parent);
             return NULL;
         }
         gk_object *m = import_one(prefix, parent);
-        gk_decref(prefix);
-        gk_xdecref(parent);
+        gk__decref(prefix);
+        gk__xdecref(parent);
         if (!m)
             return NULL;
         parent = m;
@@ -377,13 +396,13 @@ static gk_object *package_of(gk_object *globals)
     if (pkg && pkg != GK_NONE) {
         if (!gk__is_str(pkg))
             return gk__raise(&gk__exc_TypeError, "package must be a string");
-        return gk_incref(pkg);
+        return gk__incref(pkg);
     }
     gk_object *name = globals && gk__is_dict(globals) ? gk__dict_get_cstr(globals, "__name__") : NULL;
     if (!name || !gk__is_str(name))
         return gk__str_from_cstr("");
     if (gk__dict_get_cstr(globals, "__path__"))
-        return gk_incref(name);
+        return gk__incref(name);
     const char *s = gk__str_utf8(name), *dot = strrchr(s, '.');
     return gk__str_from_utf8(s, dot ? (size_t)(dot - s) : 0);
 }
@@ -394,7 +413,7 @@ static gk_object *resolve_name(gk_object *name, gk_object *globals, int level)
     if (!pkg)
         return NULL;
     if (gk__str_size(pkg) == 0) {
-        gk_decref(pkg);
+        gk__decref(pkg);
         return gk__raise(&gk__exc_ImportError, "attempted relative import with no known parent package");
     }
     const char *s = gk__str_utf8(pkg);
@@ -403,17 +422,17 @@ static gk_object *resolve_name(gk_object *name, gk_object *globals, int level)
         while (end > 0 && s[end - 1] != '.')
             end--;
         if (end == 0) {
-            gk_decref(pkg);
+            gk__decref(pkg);
             return gk__raise(&gk__exc_ImportError, "attempted relative import beyond top-level package");
         }
         end--;
     }
     gk_object *base = gk__str_from_utf8(s, end);
-    gk_decref(pkg);
+    gk__decref(pkg);
     if (!base || gk__str_size(name) == 0)
         return base;
     gk_object *r = gk__str_from_format("%U.%U", base, name);
-    gk_decref(base);
+    gk__decref(base);
     return r;
 }
 
@@ -438,7 +457,7 @@ static int handle_fromlist(gk_object *m, gk_object *fromlist)
             gk_object *all = gk__getattr_opt(m, gk__str_intern("__all__"));
             if (all) {
                 r = handle_fromlist(m, all);
-                gk_decref(all);
+                gk__decref(all);
             } else if (gk__err_occurred()) {
                 r = -1;
             }
@@ -458,15 +477,15 @@ static int handle_fromlist(gk_object *m, gk_object *fromlist)
         }
         gk_object *subm = import_dotted(sub);
         if (subm) {
-            gk_decref(subm);
+            gk__decref(subm);
         } else if (gk__err_matches(&gk__exc_ModuleNotFoundError)) {
             /* A missing submodule becomes "cannot import name" in IMPORT_FROM. */
             gk_object *exc = gk__err_fetch();
             gk_object *n = gk__getattr_opt(exc, gk__str_intern("name"));
             bool same = n && gk__is_str(n) && gk__str_eq(n, sub);
-            gk_xdecref(n);
+            gk__xdecref(n);
             if (same)
-                gk_decref(exc);
+                gk__decref(exc);
             else {
                 gk__err_restore(exc);
                 r = -1;
@@ -474,10 +493,10 @@ static int handle_fromlist(gk_object *m, gk_object *fromlist)
         } else {
             r = -1;
         }
-        gk_decref(sub);
+        gk__decref(sub);
     }
-    gk_xdecref(mname);
-    gk_decref(items);
+    gk__xdecref(mname);
+    gk__decref(items);
     return r;
 }
 
@@ -501,7 +520,7 @@ gk_object *gk__import(gk_object *name, gk_object *globals, gk_object *fromlist, 
         return gk__raise(&gk__exc_ValueError, "level must be >= 0");
     if (level == 0 && gk__str_size(name) == 0)
         return gk__raise(&gk__exc_ValueError, "Empty module name");
-    gk_object *absname = level > 0 ? resolve_name(name, globals, level) : gk_incref(name);
+    gk_object *absname = level > 0 ? resolve_name(name, globals, level) : gk__incref(name);
     if (!absname)
         return NULL;
     gk_object *leaf = import_dotted(absname), *result = NULL;
@@ -509,13 +528,13 @@ gk_object *gk__import(gk_object *name, gk_object *globals, gk_object *fromlist, 
         goto done;
     if (!fromlist_empty(fromlist)) {
         if (handle_fromlist(leaf, fromlist) == 0)
-            result = gk_incref(leaf);
+            result = gk__incref(leaf);
         goto done;
     }
     /* Without a fromlist: the module named by the first component of `name`. */
     const char *n = gk__str_utf8(name), *dot = strchr(n, '.');
     if (!dot) {
-        result = gk_incref(leaf);
+        result = gk__incref(leaf);
         goto done;
     }
     size_t cut = gk__str_size(absname) - gk__str_size(name) + (size_t)(dot - n);
@@ -523,13 +542,13 @@ gk_object *gk__import(gk_object *name, gk_object *globals, gk_object *fromlist, 
     if (top) {
         result = gk__dict_get(gk__rt->modules, top);
         if (result)
-            gk_incref(result);
+            gk__incref(result);
         else if (!gk__err_occurred())
             not_found(top);
-        gk_decref(top);
+        gk__decref(top);
     }
 done:
-    gk_xdecref(leaf);
-    gk_decref(absname);
+    gk__xdecref(leaf);
+    gk__decref(absname);
     return result;
 }

@@ -6,7 +6,7 @@
  * behaviour.  The rules, stated once here and relied on everywhere:
  *
  *  - Ownership.  A function returns a NEW reference (the caller must
- *    gk_decref it) and never steals its arguments.  Exceptions are marked
+ *    gk__decref it) and never steals its arguments.  Exceptions are marked
  *    "borrowed" or "steals" in the contract comment of the function.
  *  - Errors.  A function returning a pointer returns NULL with an exception
  *    pending on the current thread; one returning int returns -1.  The raise
@@ -46,28 +46,28 @@ struct gk_object {
 
 void gk__dealloc(gk_object *o);
 
-static inline gk_object *gk_incref(gk_object *o)
+static inline gk_object *gk__incref(gk_object *o)
 {
     o->refcnt++;
     return o;
 }
-static inline void gk_decref(gk_object *o)
+static inline void gk__decref(gk_object *o)
 {
     if (--o->refcnt == 0)
         gk__dealloc(o);
 }
-static inline void gk_xincref(gk_object *o) { if (o) o->refcnt++; }
-static inline void gk_xdecref(gk_object *o) { if (o) gk_decref(o); }
+static inline void gk__xincref(gk_object *o) { if (o) o->refcnt++; }
+static inline void gk__xdecref(gk_object *o) { if (o) gk__decref(o); }
 /* Drop the reference held in *slot and set it to NULL (safe against
  * re-entrancy from finalizers). */
 #define GK_CLEAR(slot) do { gk_object *gk__tmp = (gk_object *)(slot); \
-    if (gk__tmp) { (slot) = NULL; gk_decref(gk__tmp); } } while (0)
+    if (gk__tmp) { (slot) = NULL; gk__decref(gk__tmp); } } while (0)
 /* Replace *slot with new_ref (a new reference, stolen), dropping the old. */
 #define GK_SETREF(slot, new_ref) do { gk_object *gk__tmp = (gk_object *)(slot); \
-    (slot) = (new_ref); gk_xdecref(gk__tmp); } while (0)
-#define GK_INCREF(o) gk_incref((gk_object *)(o))
-#define GK_DECREF(o) gk_decref((gk_object *)(o))
-#define GK_XDECREF(o) gk_xdecref((gk_object *)(o))
+    (slot) = (new_ref); gk__xdecref(gk__tmp); } while (0)
+#define GK_INCREF(o) gk__incref((gk_object *)(o))
+#define GK_DECREF(o) gk__decref((gk_object *)(o))
+#define GK_XDECREF(o) gk__xdecref((gk_object *)(o))
 
 /* ------------------------------------------------------------------ */
 /* Slot signatures                                                     */
@@ -359,7 +359,7 @@ extern gk_object gk__none, gk__notimplemented, gk__ellipsis;
 #define GK_NONE (&gk__none)
 #define GK_NOTIMPLEMENTED (&gk__notimplemented)
 #define GK_ELLIPSIS (&gk__ellipsis)
-static inline gk_object *gk__none_ref(void) { return gk_incref(GK_NONE); }
+static inline gk_object *gk__none_ref(void) { return gk__incref(GK_NONE); }
 
 /* Cross-file fatal error: prints and aborts (internal invariants only). */
 _Noreturn void gk__fatal(const char *fmt, ...);

@@ -81,7 +81,7 @@ struct gk_int;                                    /* private to int.c */
 extern struct gk_int gk__true_obj, gk__false_obj; /* the two bools (instances of gk__bool_type) */
 #define GK_TRUE ((gk_object *)&gk__true_obj)
 #define GK_FALSE ((gk_object *)&gk__false_obj)
-static inline gk_object *gk__bool(bool b) { return gk_incref(b ? GK_TRUE : GK_FALSE); }
+static inline gk_object *gk__bool(bool b) { return gk__incref(b ? GK_TRUE : GK_FALSE); }
 
 /* ---- float.c ---- */
 gk_object *gk__float_new(double d);

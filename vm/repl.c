@@ -90,27 +90,27 @@ static int run_one(const char *src, gk_object *globals)
     if (expr) {
         gk_object *v = gk__dict_get_cstr(globals, "__repl_value__");
         if (v && v != GK_NONE) {
-            gk_incref(v);
+            gk__incref(v);
             gk__dict_del_cstr(globals, "__repl_value__");
             gk_object *r = gk__repr(v);
             if (!r || gk__dict_set_cstr(gk__rt->builtins, "_", v) < 0) {
-                gk_decref(v);
-                gk_xdecref(r);
+                gk__decref(v);
+                gk__xdecref(r);
                 goto fail;
             }
             printf("%s\n", gk__str_utf8(r));
-            gk_decref(r);
-            gk_decref(v);
+            gk__decref(r);
+            gk__decref(v);
         } else if (v) {
             gk__dict_del_cstr(globals, "__repl_value__");
         }
     }
-    gk_decref(res);
-    gk_decref(code);
+    gk__decref(res);
+    gk__decref(code);
     gk__ast_arena_free(&arena);
     return 0;
 fail:
-    gk_xdecref(code);
+    gk__xdecref(code);
     gk__ast_arena_free(&arena);
     return -1;
 }
@@ -136,7 +136,7 @@ int gk__repl(void)
             if (!line) {
                 gk__strbuf_free(&buf);
                 printf("\n");
-                gk_decref(mod);
+                gk__decref(mod);
                 return 0;
             }
             if (*line)
@@ -160,13 +160,13 @@ int gk__repl(void)
             if (exc) {
                 fflush(stdout);
                 if (gk__exc_matches(exc, (gk_object *)&gk__exc_SystemExit)) {
-                    gk_decref(exc);
+                    gk__decref(exc);
                     gk__strbuf_free(&buf);
-                    gk_decref(mod);
+                    gk__decref(mod);
                     return 0;
                 }
                 gk__print_exception(exc);
-                gk_decref(exc);
+                gk__decref(exc);
             }
         }
         gk__strbuf_free(&buf);

@@ -118,7 +118,7 @@ int gk__handle_eval_breaker(gk__tstate *ts)
             gk_object *exc = ts->async_exc;
             ts->async_exc = NULL;
             gk__raise_obj(exc);
-            gk_decref(exc);
+            gk__decref(exc);
             return -1;
         }
     }
@@ -177,7 +177,7 @@ fail:
     if (gk__err_occurred()) {
         gk_object *exc = gk__err_fetch();
         gk__print_exception(exc);
-        gk_decref(exc);
+        gk__decref(exc);
     }
     return -1;
 }
@@ -233,19 +233,19 @@ static int exit_status_for(gk_object *exc)
             gk_object *s = gk__str(code);
             if (s) {
                 fprintf(stderr, "%s\n", gk__str_utf8(s));
-                gk_decref(s);
+                gk__decref(s);
             }
             gk__err_clear();
             status = 1;
         }
-        gk_xdecref(code);
+        gk__xdecref(code);
     } else {
         fflush(stdout);
         gk__print_exception(exc);
         if (gk__exc_matches(exc, (gk_object *)&gk__exc_KeyboardInterrupt))
             status = 130;
     }
-    gk_decref(exc);
+    gk__decref(exc);
     return status;
 }
 
@@ -272,15 +272,15 @@ static int run_main_source(const char *src, size_t size, const char *filename)
     res = gk__eval_code(code, d, d);
     if (!res)
         goto fail;
-    gk_decref(res);
-    gk_decref(code);
-    gk_decref(mod);
-    gk_decref(fname);
+    gk__decref(res);
+    gk__decref(code);
+    gk__decref(mod);
+    gk__decref(fname);
     return 0;
 fail:
-    gk_xdecref(code);
-    gk_xdecref(mod);
-    gk_xdecref(fname);
+    gk__xdecref(code);
+    gk__xdecref(mod);
+    gk__xdecref(fname);
     return exit_status_for(gk__err_fetch());
 }
 
@@ -316,7 +316,7 @@ static int join_threads(void)
     gk_object *r = gk__call_method(threading, "_shutdown", NULL, 0);
     if (!r)
         return exit_status_for(gk__err_fetch());
-    gk_decref(r);
+    gk__decref(r);
     return 0;
 }
 

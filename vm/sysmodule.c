@@ -207,11 +207,11 @@ static gk_object *sys_exit(gk_object *self, gk_object *const *args, size_t nargs
     if (!t)
         return NULL;
     gk_object *exc = gk__exc_new(&gk__exc_SystemExit, t);
-    gk_decref(t);
+    gk__decref(t);
     if (!exc)
         return NULL;
     gk__raise_obj(exc);
-    gk_decref(exc);
+    gk__decref(exc);
     return NULL;
 }
 
@@ -276,7 +276,7 @@ static gk_object *sys_exception(gk_object *self, gk_object *const *args, size_t 
     if (gk__check_args("exception", nargs, kwnames, 0, 0) < 0)
         return NULL;
     gk_object *exc = gk__ts()->exc_info;
-    return gk_incref(exc ? exc : GK_NONE);
+    return gk__incref(exc ? exc : GK_NONE);
 }
 
 static gk_object *sys_getrefcount(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
@@ -338,7 +338,7 @@ static int set_owned(gk_object *d, const char *name, gk_object *value)
     if (!value)
         return -1;
     int r = gk__dict_set_cstr(d, name, value);
-    gk_decref(value);
+    gk__decref(value);
     return r;
 }
 
@@ -348,7 +348,7 @@ static int append_cstr(gk_object *list, const char *s)
     if (!o)
         return -1;
     int r = gk__list_append(list, o);
-    gk_decref(o);
+    gk__decref(o);
     return r;
 }
 
@@ -399,7 +399,7 @@ static gk_object *make_path(gk_object *dir)
         goto fail;
     return path;
 fail:
-    gk_xdecref(path);
+    gk__xdecref(path);
     return NULL;
 }
 
@@ -410,12 +410,12 @@ static gk_object *make_argv(int argc, char **argv)
         return NULL;
     for (int i = 0; i < argc; i++) {
         if (append_cstr(l, argv[i]) < 0) {
-            gk_decref(l);
+            gk__decref(l);
             return NULL;
         }
     }
     if (argc == 0 && append_cstr(l, "") < 0) {
-        gk_decref(l);
+        gk__decref(l);
         return NULL;
     }
     return l;
@@ -428,10 +428,10 @@ static gk_object *make_version_info(void)
     gk_object *t = NULL;
     if (a && b && c && rel)
         t = gk__tuple_pack(5, a, b, c, rel, c);
-    gk_xdecref(a);
-    gk_xdecref(b);
-    gk_xdecref(c);
-    gk_xdecref(rel);
+    gk__xdecref(a);
+    gk__xdecref(b);
+    gk__xdecref(c);
+    gk__xdecref(rel);
     return t;
 }
 
@@ -445,7 +445,7 @@ static gk_object *make_implementation(void)
     if (set_owned(d, "name", gk__str_from_cstr("gilkit")) < 0 ||
         set_owned(d, "cache_tag", gk__none_ref()) < 0 ||
         set_owned(d, "version", make_version_info()) < 0) {
-        gk_decref(ns);
+        gk__decref(ns);
         return NULL;
     }
     return ns;
@@ -464,9 +464,9 @@ static int add_streams(gk_object *d)
         gk__dict_set_cstr(d, "stderr", err) == 0 && gk__dict_set_cstr(d, "__stdin__", in) == 0 &&
         gk__dict_set_cstr(d, "__stdout__", out) == 0 && gk__dict_set_cstr(d, "__stderr__", err) == 0)
         r = 0;
-    gk_xdecref(in);
-    gk_xdecref(out);
-    gk_xdecref(err);
+    gk__xdecref(in);
+    gk__xdecref(out);
+    gk__xdecref(err);
     return r;
 }
 
@@ -511,7 +511,7 @@ gk_object *gk__sys_module_new(int argc, char **argv)
         goto fail;
     gk_object *path = make_path(dir);
     if (!path || gk__dict_set_cstr(d, "path", path) < 0) {
-        gk_xdecref(path);
+        gk__xdecref(path);
         goto fail;
     }
     GK_SETREF(gk__rt->path, path);
@@ -521,7 +521,7 @@ gk_object *gk__sys_module_new(int argc, char **argv)
         goto fail;
     return m;
 fail:
-    gk_xdecref(dir);
-    gk_decref(m);
+    gk__xdecref(dir);
+    gk__decref(m);
     return NULL;
 }

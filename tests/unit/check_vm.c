@@ -29,7 +29,7 @@ static gk_object *run(const char *src)
 {
     gk_object *fname = gk__str_from_cstr("<test>");
     gk_object *code = gk__compile_source(src, strlen(src), fname, 0);
-    gk_decref(fname);
+    gk__decref(fname);
     if (!code) {
         gk_object *exc = gk__err_fetch();
         gk__print_exception(exc);
@@ -38,13 +38,13 @@ static gk_object *run(const char *src)
     gk_object *d = gk__dict_new();
     gk__dict_set_cstr(d, "__name__", gk__str_intern("__test__"));
     gk_object *r = gk__eval_code(code, d, d);
-    gk_decref(code);
+    gk__decref(code);
     if (!r) {
         gk_object *exc = gk__err_fetch();
         gk__print_exception(exc);
         ck_abort_msg("eval failed: %s", src);
     }
-    gk_decref(r);
+    gk__decref(r);
     return d;
 }
 
@@ -126,7 +126,7 @@ START_TEST(test_ints_big_and_small)
     gk_object *d = gk__binop(c, b, GK_BINOP_SUB);
     ck_assert(gk__int_is_small(d));
     ck_assert_int_eq(gk__int_small_value(d), INT64_MAX);
-    gk_decref(a); gk_decref(b); gk_decref(c); gk_decref(d); gk_decref(r);
+    gk__decref(a); gk__decref(b); gk__decref(c); gk__decref(d); gk__decref(r);
 }
 END_TEST
 
@@ -138,7 +138,7 @@ START_TEST(test_str_intern_and_utf8)
     gk_object *s = gk__str_from_cstr("h\xc3\xa9llo");
     ck_assert_uint_eq(gk__str_len(s), 5);
     ck_assert_uint_eq(gk__str_size(s), 6);
-    gk_decref(s);
+    gk__decref(s);
     ck_assert_ptr_null(gk__str_from_utf8("\xff", 1));
     ck_assert(gk__err_occurred());
     gk__err_clear();
@@ -151,7 +151,7 @@ START_TEST(test_dict_roundtrip)
     for (int i = 0; i < 1000; i++) {
         gk_object *k = gk__int_from_i64(i);
         ck_assert_int_eq(gk__dict_set(d, k, k), 0);
-        gk_decref(k);
+        gk__decref(k);
     }
     ck_assert_uint_eq(gk__dict_size(d), 1000);
     gk_object *k = gk__int_from_i64(500);
@@ -162,8 +162,8 @@ START_TEST(test_dict_roundtrip)
     ck_assert_int_eq(gk__dict_del(d, k), -1);
     ck_assert(gk__err_matches(&gk__exc_KeyError));
     gk__err_clear();
-    gk_decref(k);
-    gk_decref(d);
+    gk__decref(k);
+    gk__decref(d);
 }
 END_TEST
 
@@ -176,8 +176,8 @@ START_TEST(test_raise_and_fetch)
     ck_assert(!gk__err_occurred());
     gk_object *s = gk__str(e);
     ck_assert_str_eq(gk__str_utf8(s), "bad 42");
-    gk_decref(s);
-    gk_decref(e);
+    gk__decref(s);
+    gk__decref(e);
 }
 END_TEST
 
@@ -191,7 +191,7 @@ START_TEST(test_eval_program)
     ck_assert_int_eq(get_int(d, "x"), 6765);
     ck_assert_str_eq(get_str(d, "s"), "0, 1, 4, 9");
     ck_assert_int_eq(get_int(d, "y"), 7);
-    gk_decref(d);
+    gk__decref(d);
 }
 END_TEST
 
@@ -200,13 +200,13 @@ START_TEST(test_syntax_error_position)
     const char *src = "x = 1\ndef broken(:\n    pass\n";
     gk_object *fname = gk__str_from_cstr("bad.py");
     ck_assert_ptr_null(gk__compile_source(src, strlen(src), fname, 0));
-    gk_decref(fname);
+    gk__decref(fname);
     ck_assert(gk__err_matches(&gk__exc_SyntaxError));
     gk_object *e = gk__err_fetch();
     gk_object *line = gk__getattr_cstr(e, "lineno");
     ck_assert_int_eq(gk__int_as_i64(line), 2);
-    gk_decref(line);
-    gk_decref(e);
+    gk__decref(line);
+    gk__decref(e);
 }
 END_TEST
 
@@ -217,7 +217,7 @@ START_TEST(test_cycle_collected)
     for (int i = 0; i < 100; i++) {
         gk_object *l = gk__list_new(0);
         gk__list_append(l, l);    /* l refers to itself */
-        gk_decref(l);
+        gk__decref(l);
     }
     ck_assert_uint_ge(gk__rt->gc.tracked, before + 100);
     ck_assert_int_ge(gk__gc_collect(), 100);
@@ -239,7 +239,7 @@ START_TEST(test_threads_from_script)
                        "for t in ts: t.join()\n"
                        "n = len(out)\n");
     ck_assert_int_eq(get_int(d, "n"), 2000);
-    gk_decref(d);
+    gk__decref(d);
 }
 END_TEST
 

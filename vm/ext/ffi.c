@@ -128,7 +128,11 @@ static int parse_type(const char *fname, const char *sig, const char *s, const c
             return 0;
         }
     }
-    if (stars > 0) {            /* pointers to other types are plain addresses */
+    /* Pointers to structs and to typedef'd types (FILE, foo_t) are plain
+     * addresses; any other unknown name is a typo worth reporting. */
+    size_t wl = strlen(words);
+    if (stars > 0 && (strncmp(words, "struct ", 7) == 0 || strncmp(words, "union ", 6) == 0 ||
+                      strcmp(words, "FILE") == 0 || (wl > 2 && strcmp(words + wl - 2, "_t") == 0))) {
         *out = K_PTR;
         return 0;
     }

@@ -17,12 +17,14 @@ struct gk__arena_chunk {
     _Alignas(max_align_t) unsigned char data[];
 };
 
+/* An empty arena. */
 void gk__ast_arena_init(gk__ast_arena *arena)
 {
     arena->chunks = NULL;
     arena->objects = NULL;
 }
 
+/* Frees every node and drops the kept references. */
 void gk__ast_arena_free(gk__ast_arena *arena)
 {
     struct gk__arena_chunk *c = arena->chunks;
@@ -35,6 +37,7 @@ void gk__ast_arena_free(gk__ast_arena *arena)
     GK_CLEAR(arena->objects);
 }
 
+/* Zeroed, aligned memory living as long as the arena; NULL + MemoryError. */
 void *gk__ast_alloc(gk__ast_arena *arena, size_t size)
 {
     size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
@@ -64,6 +67,7 @@ void *gk__ast_alloc(gk__ast_arena *arena, size_t size)
     return mem;
 }
 
+/* Keeps a reference to obj in the arena; obj (borrowed) or NULL. */
 gk_object *gk__ast_keep(gk__ast_arena *arena, gk_object *obj)
 {
     if (!arena->objects) {
@@ -106,7 +110,7 @@ static void dump_obj(const char *label, gk_object *o)
     gk_object *r = gk__repr(o);
     if (r) {
         fprintf(stderr, " %s=%s", label, gk__str_utf8(r));
-        gk_decref(r);
+        gk__decref(r);
     } else {
         gk__err_clear();
         fprintf(stderr, " %s=<?>", label);
@@ -141,6 +145,7 @@ static void dump(gk__ast *n, int depth)
     dump_list(" l5", &n->l5, depth);
 }
 
+/* Prints the tree under node to stderr (debugging). */
 void gk__ast_dump(gk__ast *node)
 {
     if (node)

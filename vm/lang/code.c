@@ -76,14 +76,14 @@ gk_object *gk__code_new(const gk_instr *instrs, size_t n, const uint32_t *lines,
     co->lines = dup_array(lines, n, sizeof(uint32_t));
     co->cols = dup_array(cols, n, sizeof(uint16_t));
     co->ninstrs = n;
-    co->consts = gk_incref(consts);
-    co->names = gk_incref(names);
-    co->varnames = gk_incref(varnames);
-    co->cellvars = gk_incref(cellvars);
-    co->freevars = gk_incref(freevars);
-    co->name = gk_incref(name);
-    co->qualname = gk_incref(qualname ? qualname : name);
-    co->filename = gk_incref(filename);
+    co->consts = gk__incref(consts);
+    co->names = gk__incref(names);
+    co->varnames = gk__incref(varnames);
+    co->cellvars = gk__incref(cellvars);
+    co->freevars = gk__incref(freevars);
+    co->name = gk__incref(name);
+    co->qualname = gk__incref(qualname ? qualname : name);
+    co->filename = gk__incref(filename);
     co->argcount = argcount;
     co->posonlyargcount = posonlyargcount;
     co->kwonlyargcount = kwonlyargcount;
@@ -93,11 +93,11 @@ gk_object *gk__code_new(const gk_instr *instrs, size_t n, const uint32_t *lines,
     co->flags = flags;
     co->firstlineno = firstlineno;
     if (!co->instrs || !co->lines || !co->cols) {
-        gk_decref((gk_object *)co);
+        gk__decref((gk_object *)co);
         return gk__raise_nomemory();
     }
     if (compute_cell2arg(co) < 0) {
-        gk_decref((gk_object *)co);
+        gk__decref((gk_object *)co);
         return NULL;
     }
     return (gk_object *)co;
@@ -139,14 +139,14 @@ int gk__code_line_at(gk_code *co, size_t pc)
 }
 
 #define CO(o) ((gk_code *)(o))
-static gk_object *get_name(gk_object *o, void *c) { return gk_incref(CO(o)->name); }
-static gk_object *get_qualname(gk_object *o, void *c) { return gk_incref(CO(o)->qualname); }
-static gk_object *get_filename(gk_object *o, void *c) { return gk_incref(CO(o)->filename); }
-static gk_object *get_consts(gk_object *o, void *c) { return gk_incref(CO(o)->consts); }
-static gk_object *get_names(gk_object *o, void *c) { return gk_incref(CO(o)->names); }
-static gk_object *get_varnames(gk_object *o, void *c) { return gk_incref(CO(o)->varnames); }
-static gk_object *get_cellvars(gk_object *o, void *c) { return gk_incref(CO(o)->cellvars); }
-static gk_object *get_freevars(gk_object *o, void *c) { return gk_incref(CO(o)->freevars); }
+static gk_object *get_name(gk_object *o, void *c) { return gk__incref(CO(o)->name); }
+static gk_object *get_qualname(gk_object *o, void *c) { return gk__incref(CO(o)->qualname); }
+static gk_object *get_filename(gk_object *o, void *c) { return gk__incref(CO(o)->filename); }
+static gk_object *get_consts(gk_object *o, void *c) { return gk__incref(CO(o)->consts); }
+static gk_object *get_names(gk_object *o, void *c) { return gk__incref(CO(o)->names); }
+static gk_object *get_varnames(gk_object *o, void *c) { return gk__incref(CO(o)->varnames); }
+static gk_object *get_cellvars(gk_object *o, void *c) { return gk__incref(CO(o)->cellvars); }
+static gk_object *get_freevars(gk_object *o, void *c) { return gk__incref(CO(o)->freevars); }
 static gk_object *get_firstlineno(gk_object *o, void *c) { return gk__int_from_i64(CO(o)->firstlineno); }
 static gk_object *get_argcount(gk_object *o, void *c) { return gk__int_from_i64(CO(o)->argcount); }
 static gk_object *get_posonly(gk_object *o, void *c) { return gk__int_from_i64(CO(o)->posonlyargcount); }
@@ -208,7 +208,7 @@ static void dump_obj(gk_object *o)
         return;
     }
     fputs(gk__str_utf8(r), stderr);
-    gk_decref(r);
+    gk__decref(r);
 }
 
 static gk_object *tuple_at(gk_object *t, size_t i)
@@ -237,6 +237,23 @@ static void dump_arg(gk_code *co, int op, uint32_t arg)
     case GK_OP_LOAD_METHOD: case GK_OP_IMPORT_NAME: case GK_OP_IMPORT_FROM:
         o = tuple_at(co->names, arg);
         break;
+    case GK_OP_BINARY_OP:
+    case GK_OP_INPLACE_OP: {
+        static const char *const syms[] = {
+#define X(n, d, r, i, sym) sym,
+            GK_BINOPS(X)
+#undef X
+        };
+        if (arg < GK_BINOP_COUNT)
+            fprintf(stderr, " (%s%s)", syms[arg], op == GK_OP_INPLACE_OP ? "=" : "");
+        return;
+    }
+    case GK_OP_COMPARE_OP: {
+        static const char *const cmps[] = { "<", "<=", "==", "!=", ">", ">=" };
+        if (arg < 6)
+            fprintf(stderr, " (%s)", cmps[arg]);
+        return;
+    }
     default:
         return;
     }

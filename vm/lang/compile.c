@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include "ast.h"
 #include "symtable.h"
 #include "../objects.h"
@@ -64,6 +65,7 @@ typedef struct compiler {
 static int compile_expr(compiler *c, gk__ast *e);
 static int compile_stmt(compiler *c, gk__ast *s);
 static int compile_store(compiler *c, gk__ast *e);
+static int compile_jump_if(compiler *c, gk__ast *e, int label, bool cond);
 
 static int err_at(compiler *c, gk__ast *n, const char *msg)
 {
@@ -205,7 +207,7 @@ static int load_const_new(compiler *c, gk_object *o)   /* steals o */
     if (!o)
         return -1;
     int r = load_const(c, o);
-    gk_decref(o);
+    gk__decref(o);
     return r;
 }
 
@@ -221,7 +223,7 @@ static int map_index(gk_object *list, gk_object *map, gk_object *name)
     if (!iv)
         return -1;
     int r = gk__dict_set(map, name, iv);
-    gk_decref(iv);
+    gk__decref(iv);
     if (r < 0 || gk__list_append(list, name) < 0)
         return -1;
     return (int)n;
@@ -239,7 +241,7 @@ static int op_name(compiler *c, int op, gk_object *name)
     if (!m)
         return -1;
     int i = name_index(c, m);
-    gk_decref(m);
+    gk__decref(m);
     TRY(i);
     return emit(c, op, (uint32_t)i);
 }
@@ -323,7 +325,7 @@ static int nameop(compiler *c, gk_object *name, int ctx)
     }
     r = op_name_raw(c, name_ops[ctx], m);
 done:
-    gk_decref(m);
+    gk__decref(m);
     return r;
 }
 
@@ -343,42 +345,42 @@ static void unit_free(unit *u)
     free(u->lines);
     free(u->cols);
     free(u->labels);
-    gk_xdecref(u->consts);
-    gk_xdecref(u->names);
-    gk_xdecref(u->names_map);
-    gk_xdecref(u->varnames);
-    gk_xdecref(u->varnames_map);
-    gk_xdecref(u->cellvars);
-    gk_xdecref(u->freevars);
-    gk_xdecref(u->name);
-    gk_xdecref(u->qualname);
+    gk__xdecref(u->consts);
+    gk__xdecref(u->names);
+    gk__xdecref(u->names_map);
+    gk__xdecref(u->varnames);
+    gk__xdecref(u->varnames_map);
+    gk__xdecref(u->cellvars);
+    gk__xdecref(u->freevars);
+    gk__xdecref(u->name);
+    gk__xdecref(u->qualname);
     free(u);
 }
 
 static int set_qualname(compiler *c, unit *u)
 {
     gk_object *base = NULL;
-    if (c->nunits > 0) {
-        unit *parent = c->units[c->nunits - 1];
+    if (c->u) {
+        unit *parent = c->u;
         bool force_global = false;
         if (u->scope_type == SCOPE_FUNCTION || u->scope_type == SCOPE_CLASS) {
             gk_object *m = gk__mangle(parent->private_, u->name);
             if (!m)
                 return -1;
             force_global = gk__ste_scope(parent->ste, m) == GK_SCOPE_GLOBAL_EXPLICIT;
-            gk_decref(m);
+            gk__decref(m);
         }
         if (!force_global && parent->scope_type != SCOPE_MODULE) {
             if (parent->scope_type == SCOPE_FUNCTION || parent->scope_type == SCOPE_LAMBDA)
                 base = gk__str_from_format("%U.<locals>", parent->qualname);
             else
-                base = gk_incref(parent->qualname);
+                base = gk__incref(parent->qualname);
             if (!base)
                 return -1;
         }
     }
-    u->qualname = base ? gk__str_from_format("%U.%U", base, u->name) : gk_incref(u->name);
-    gk_xdecref(base);
+    u->qualname = base ? gk__str_from_format("%U.%U", base, u->name) : gk__incref(u->name);
+    gk__xdecref(base);
     return u->qualname ? 0 : -1;
 }
 
@@ -393,7 +395,7 @@ static int enter_scope(compiler *c, gk_object *name, int scope_type, gk__ste *st
     }
     u->ste = ste;
     u->scope_type = scope_type;
-    u->name = gk_incref(name);
+    u->name = gk__incref(name);
     u->firstlineno = firstlineno;
     u->line = firstlineno;
     u->private_ = c->u ? c->u->private_ : NULL;
@@ -426,7 +428,7 @@ static int enter_scope(compiler *c, gk_object *name, int scope_type, gk__ste *st
     }
     if (scope_type != SCOPE_MODULE && set_qualname(c, u) < 0)
         goto fail;
-    if (scope_type == SCOPE_MODULE && !(u->qualname = gk_incref(name)))
+    if (scope_type == SCOPE_MODULE && !(u->qualname = gk__incref(name)))
         goto fail;
     if (c->u)
         c->units[c->nunits++] = c->u;
@@ -538,7 +540,8 @@ static int compute_depths(unit *u, int *maxstack, int *maxblocks)
 {
     size_t n = u->n;
     int *depth = malloc((n + 1) * sizeof(int)), *bdepth = malloc((n + 1) * sizeof(int));
-    size_t *work = malloc((2 * n + 2) * sizeof(size_t) * 2);
+    size_t capwork = 2 * n + 16;
+    size_t *work = malloc(capwork * sizeof(size_t));
     if (!depth || !bdepth || !work) {
         free(depth);
         free(bdepth);
@@ -548,7 +551,7 @@ static int compute_depths(unit *u, int *maxstack, int *maxblocks)
     }
     for (size_t i = 0; i <= n; i++)
         depth[i] = bdepth[i] = -1;
-    size_t nwork = 0, capwork = (2 * n + 2) * 2;
+    size_t nwork = 0;
     int ms = 0, mb = 0;
     depth[0] = bdepth[0] = 0;
     work[nwork++] = 0;
@@ -565,10 +568,21 @@ static int compute_depths(unit *u, int *maxstack, int *maxblocks)
                     if (tb > bdepth[t]) bdepth[t] = tb;
                     if (td > ms) ms = td;
                     if (tb > mb) mb = tb;
-                    if (nwork < capwork)
-                        work[nwork++] = t;
+                    if (nwork == capwork) {
+                        size_t *nw = realloc(work, capwork * 2 * sizeof(size_t));
+                        if (!nw)
+                            break;
+                        work = nw;
+                        capwork *= 2;
+                    }
+                    work[nwork++] = t;
                 }
             }
+#ifdef GK_COMPILE_CHECK
+            if ((op == GK_OP_RETURN_VALUE && d != 1) || d < 0 || b < 0)
+                fprintf(stderr, "compile check: %s at %zu in %s: depth %d blocks %d\n",
+                        gk__opcode_names[op], pc, gk__str_utf8(u->name), d, b);
+#endif
             if (ends_flow(op))
                 break;
             d += stack_effect(op, arg, false);
@@ -633,11 +647,11 @@ static gk_object *assemble(compiler *c)
         co = gk__code_new(u->code, u->n, u->lines, u->cols, consts, names, varnames, cellvars,
                           freevars, u->name, u->qualname, c->filename, u->argcount, u->posonly,
                           u->kwonly, ms, mb, flags, u->firstlineno);
-    gk_xdecref(consts);
-    gk_xdecref(names);
-    gk_xdecref(varnames);
-    gk_xdecref(cellvars);
-    gk_xdecref(freevars);
+    gk__xdecref(consts);
+    gk__xdecref(names);
+    gk__xdecref(varnames);
+    gk__xdecref(cellvars);
+    gk__xdecref(freevars);
     return co;
 }
 
@@ -788,11 +802,11 @@ static int default_arguments(compiler *c, gk__ast *args)
                 continue;
             gk_object *m = gk__mangle(c->u->private_, args->l3.items[i]->name);
             if (!m || compile_expr(c, args->l5.items[i]) < 0) {
-                gk_xdecref(m);
+                gk__xdecref(m);
                 GK_TUPLE_SET(keys, k, gk__none_ref());
                 for (size_t j = k + 1; j < nkw; j++)
                     GK_TUPLE_SET(keys, j, gk__none_ref());
-                gk_decref(keys);
+                gk__decref(keys);
                 return -1;
             }
             GK_TUPLE_SET(keys, k, m);
@@ -873,7 +887,7 @@ static gk_object *function_code(compiler *c, gk__ast *s, int firstlineno, gk_obj
     }
     co = assemble(c);
     if (co)
-        *qualname = gk_incref(c->u->qualname);
+        *qualname = gk__incref(c->u->qualname);
 done:
     exit_scope(c);
     return co;
@@ -904,8 +918,8 @@ static int compile_function(compiler *c, gk__ast *s)
     if (!co)
         return -1;
     int r = make_closure(c, co, flags, qualname);
-    gk_decref(co);
-    gk_decref(qualname);
+    gk__decref(co);
+    gk__decref(qualname);
     TRY(r);
     TRY(apply_decorators(c, &s->l2));
     return nameop(c, s->name, CTX_STORE);
@@ -920,8 +934,8 @@ static int compile_lambda(compiler *c, gk__ast *e)
     if (!co)
         return -1;
     int r = make_closure(c, co, flags, qualname);
-    gk_decref(co);
-    gk_decref(qualname);
+    gk__decref(co);
+    gk__decref(qualname);
     return r;
 }
 
@@ -962,7 +976,7 @@ static gk_object *class_body_code(compiler *c, gk__ast *s, int firstlineno, gk_o
         goto done;
     co = assemble(c);
     if (co)
-        *qualname = gk_incref(u->qualname);
+        *qualname = gk__incref(u->qualname);
 done:
     exit_scope(c);
     return co;
@@ -981,8 +995,8 @@ static int compile_class(compiler *c, gk__ast *s)
     int r = emit(c, GK_OP_LOAD_BUILD_CLASS, 0);
     if (r == 0)
         r = make_closure(c, co, 0, qualname);
-    gk_decref(co);
-    gk_decref(qualname);
+    gk__decref(co);
+    gk__decref(qualname);
     TRY(r);
     TRY(load_const(c, s->name));
     TRY(call_helper(c, 2, &s->l3, &s->l4));
@@ -1070,7 +1084,7 @@ static int call_helper(compiler *c, int pushed, gk__astlist *args, gk__astlist *
                 return -1;
             for (size_t i = 0; i < kws->n; i++) {
                 TRY(compile_expr(c, kws->items[i]->a));
-                GK_TUPLE_SET(names, i, gk_incref(kws->items[i]->name));
+                GK_TUPLE_SET(names, i, gk__incref(kws->items[i]->name));
             }
             TRY(load_const_new(c, names));
             OPI(CALL_FUNCTION_KW, (size_t)pushed + args->n + kws->n);
@@ -1200,10 +1214,8 @@ static int comprehension_generator(compiler *c, gk__ast *e, size_t gen_index, in
     use_label(c, start);
     OPI(FOR_ITER, anchor);
     TRY(compile_store(c, gen->a));
-    for (size_t i = 0; i < gen->l1.n; i++) {
-        int compile_jump_if(compiler *, gk__ast *, int, bool);
+    for (size_t i = 0; i < gen->l1.n; i++)
         TRY(compile_jump_if(c, gen->l1.items[i], if_cleanup, false));
-    }
     if (gen_index + 1 < e->l1.n) {
         TRY(comprehension_generator(c, e, gen_index + 1, depth));
     } else {
@@ -1261,7 +1273,7 @@ static gk_object *comprehension_code(compiler *c, gk__ast *e, gk_object **qualna
         goto done;
     co = assemble(c);
     if (co)
-        *qualname = gk_incref(c->u->qualname);
+        *qualname = gk__incref(c->u->qualname);
 done:
     exit_scope(c);
     return co;
@@ -1276,8 +1288,8 @@ static int compile_comprehension(compiler *c, gk__ast *e)
     if (!co)
         return -1;
     int r = make_closure(c, co, 0, qualname);
-    gk_decref(co);
-    gk_decref(qualname);
+    gk__decref(co);
+    gk__decref(qualname);
     TRY(r);
     TRY(compile_expr(c, e->l1.items[0]->b));
     OP(GET_ITER);
@@ -1346,8 +1358,7 @@ static int const_truth(gk__ast *e)
 }
 
 /* Jumps to label when the truth of e equals cond. */
-int compile_jump_if(compiler *c, gk__ast *e, int label, bool cond);
-int compile_jump_if(compiler *c, gk__ast *e, int label, bool cond)
+static int compile_jump_if(compiler *c, gk__ast *e, int label, bool cond)
 {
     int t = const_truth(e);
     if (t >= 0) {
@@ -1695,10 +1706,8 @@ static int compile_if(compiler *c, gk__ast *s)
 {
     LABEL(end);
     int t = const_truth(s->a);
-    if (t == 0)
-        return compile_body(c, &s->l2, 0) < 0 ? -1 : (use_label(c, end), 0);
-    if (t == 1) {
-        TRY(compile_body(c, &s->l1, 0));
+    if (t >= 0) {
+        TRY(compile_body(c, t ? &s->l1 : &s->l2, 0));
         use_label(c, end);
         return 0;
     }
@@ -1955,11 +1964,11 @@ static int compile_import(compiler *c, gk__ast *s)
         const char *name = gk__str_utf8(al->name);
         const char *dot = strchr(name, '.');
         if (!al->name2) {
-            gk_object *top = dot ? gk__str_from_utf8(name, (size_t)(dot - name)) : gk_incref(al->name);
+            gk_object *top = dot ? gk__str_from_utf8(name, (size_t)(dot - name)) : gk__incref(al->name);
             if (!top)
                 return -1;
             int r = nameop(c, top, CTX_STORE);
-            gk_decref(top);
+            gk__decref(top);
             TRY(r);
             continue;
         }
@@ -1970,7 +1979,7 @@ static int compile_import(compiler *c, gk__ast *s)
             if (!attr)
                 return -1;
             int r = op_name_raw(c, GK_OP_IMPORT_FROM, attr);
-            gk_decref(attr);
+            gk__decref(attr);
             TRY(r);
             if (dot) {
                 OP(ROT_TWO);
@@ -1994,7 +2003,7 @@ static int compile_from_import(compiler *c, gk__ast *s)
     if (!names)
         return -1;
     for (size_t i = 0; i < n; i++)
-        GK_TUPLE_SET(names, i, gk_incref(s->l1.items[i]->name));
+        GK_TUPLE_SET(names, i, gk__incref(s->l1.items[i]->name));
     TRY(load_const_new(c, gk__int_from_i64(s->op)));
     TRY(load_const_new(c, names));
     TRY(op_name_raw(c, GK_OP_IMPORT_NAME, s->name ? s->name : gk__str_intern("")));
@@ -2153,22 +2162,5 @@ gk_object *gk__compile(gk__ast *module, gk_object *filename, int mode)
     while (c.u)
         exit_scope(&c);
     gk__symtable_free(&c.st);
-    return co;
-}
-
-/* Parses and compiles source text (a weak definition: a parser-side
- * definition takes precedence). */
-__attribute__((weak)) gk_object *gk__compile_source(const char *source, size_t size, gk_object *filename,
-                                                    int mode)
-{
-    gk__ast_arena arena;
-    gk__ast_arena_init(&arena);
-    gk_object *co = NULL;
-    gk__syntax_set_source(source, size);
-    gk__ast *mod = gk__parse(source, size, filename, mode, &arena);
-    if (mod)
-        co = gk__compile(mod, filename, mode);
-    gk__syntax_set_source(NULL, 0);
-    gk__ast_arena_free(&arena);
     return co;
 }

@@ -30,6 +30,8 @@ typedef struct parser {
     bool lexical;                  /* the error came from the tokenizer */
     int depth;
     bool fexpr;                    /* parsing an f-string replacement field */
+    gk__token *last_expr_start;    /* the outermost expression that ended ... */
+    size_t last_expr_end;          /* ... just before token index last_expr_end */
 } parser;
 
 typedef struct vec { gk__ast **items; size_t n, cap; } vec;
@@ -100,7 +102,8 @@ static void prefer_lexical_error(parser *p)
         return;
     if (t->err_eof) {
         if (strstr(t->err_msg, "never closed") == NULL ||
-            !(p->eline > t->err_line || p->epos + 1 >= t->n - 1))
+            !(p->eline > t->err_line || p->tk.toks[p->epos].line > t->err_line ||
+              p->epos + 1 >= t->n - 1))
             return;
     } else if (t->err_kind != GK_TOKERR_SYNTAX) {
         return;
@@ -157,6 +160,39 @@ static bool accept_kw(parser *p, int kw)
     return true;
 }
 
+static bool starts_expr(gk__token *t);
+static gk__ast *parse_expression(parser *p);
+
+/* Inside brackets, an expression right after another one: python3 says
+ * "Perhaps you forgot a comma?" over both. */
+static bool comma_hint(parser *p, gk__token *t)
+{
+    gk__token *a = p->last_expr_start;
+    if (!a || p->last_expr_end != p->pos || t->level == 0 || !starts_expr(t) || p->pos == 0)
+        return false;
+    gk__token *before = &p->tk.toks[p->pos - 1];
+    if (before->type == GK_TOK_NAME && t->type == GK_TOK_STRING)
+        return false;
+    if (a->type == GK_TOK_NAME && a == before &&
+        ((a->len == 5 && memcmp(a->start, "print", 5) == 0) || (a->len == 4 && memcmp(a->start, "exec", 4) == 0)))
+        return false;
+    size_t save = p->pos;
+    int depth = p->depth;
+    gk__ast *b = parse_expression(p);
+    if (b && !p->err) {
+        set_error(p, SYNTAX, a->line, a->col + 1, b->end_line, b->end_col + 1, TEXT_NL,
+                  "invalid syntax. Perhaps you forgot a comma?");
+        return true;
+    }
+    if (p->err == ERR_SYNTAX) {
+        p->err = ERR_NONE;
+        p->lexical = false;
+    }
+    p->pos = save;
+    p->depth = depth;
+    return p->err != ERR_NONE;
+}
+
 /* The generic error at the current token, like python3's "invalid syntax". */
 static void *generic_error(parser *p)
 {
@@ -176,6 +212,8 @@ static void *generic_error(parser *p)
                   "unexpected unindent");
         return NULL;
     }
+    if (comma_hint(p, t))
+        return NULL;
     if (t->type == GK_TOK_NEWLINE || t->type == GK_TOK_ENDMARKER)
         set_error(p, SYNTAX, t->line, t->col + 1, t->line, t->col + 1, TEXT_NL, "invalid syntax");
     else
@@ -201,6 +239,10 @@ static bool expect_colon(parser *p)
     gk__token *t = peek(p);
     if (p->err)
         return false;
+    if (t->type != GK_TOK_NEWLINE) {
+        generic_error(p);
+        return false;
+    }
     set_error(p, SYNTAX, t->line, t->col + 1, t->line, t->col + 1, TEXT_NL, "expected ':'");
     return false;
 }
@@ -267,7 +309,7 @@ static gk_object *keep_new(parser *p, gk_object *o)
     if (!o)
         return pending(p);
     gk_object *r = gk__ast_keep(p->arena, o);
-    gk_decref(o);
+    gk__decref(o);
     return r ? r : pending(p);
 }
 
@@ -502,16 +544,15 @@ static bool starts_expr(gk__token *t)
     }
 }
 
-static gk__ast *binop(parser *p, gk__ast *left, int op, gk__ast *right)
+static gk__ast *binop(parser *p, gk__token *st, gk__ast *left, int op, gk__ast *right)
 {
-    gk__ast *n = node_from(p, GK_AST_BINOP, left);
+    gk__ast *n = node_tok(p, GK_AST_BINOP, st);
     if (!n)
         return NULL;
     n->a = left;
     n->b = right;
     n->op = op;
-    end_at(n, right);
-    return n;
+    return end_here(p, n);
 }
 
 static gk__ast *parse_number(parser *p)
@@ -848,9 +889,10 @@ static gk__ast *parse_slice(parser *p)
     return end_here(p, s);
 }
 
-static gk__ast *parse_subscript(parser *p, gk__ast *value)
+static gk__ast *parse_subscript(parser *p, gk__token *st, gk__ast *value)
 {
-    gk__token *open = advance(p);
+    advance(p);     /* '[' */
+    gk__token *fst = peek(p);
     gk__ast *first = parse_slice(p);
     if (!first)
         return NULL;
@@ -866,16 +908,15 @@ static gk__ast *parse_subscript(parser *p, gk__ast *value)
             if (!x || vpush(p, &elts, x) < 0)
                 return NULL;
         }
-        index = node_from(p, GK_AST_TUPLE, first);
+        index = node_tok(p, GK_AST_TUPLE, fst);
         if (!index)
             return NULL;
         index->l1 = vlist(&elts);
         end_here(p, index);
     }
-    (void)open;
     if (!expect_op(p, ']'))
         return NULL;
-    gk__ast *s = node_from(p, GK_AST_SUBSCRIPT, value);
+    gk__ast *s = node_tok(p, GK_AST_SUBSCRIPT, st);
     if (!s)
         return NULL;
     s->a = value;
@@ -885,6 +926,7 @@ static gk__ast *parse_subscript(parser *p, gk__ast *value)
 
 static gk__ast *parse_primary(parser *p)
 {
+    gk__token *st = peek(p);
     gk__ast *e = parse_atom(p);
     while (e) {
         gk__token *t = peek(p);
@@ -894,14 +936,14 @@ static gk__ast *parse_primary(parser *p)
             if (nt->type != GK_TOK_NAME || nt->kw)
                 return generic_error(p);
             advance(p);
-            gk__ast *a = node_from(p, GK_AST_ATTRIBUTE, e);
+            gk__ast *a = node_tok(p, GK_AST_ATTRIBUTE, st);
             if (!a || !(a->name = tok_name(p, nt)))
                 return NULL;
             a->a = e;
             e = end_here(p, a);
         } else if (is_op(t, '(')) {
             advance(p);
-            gk__ast *c = node_from(p, GK_AST_CALL, e);
+            gk__ast *c = node_tok(p, GK_AST_CALL, st);
             vec args = {0}, kws = {0};
             if (!c || parse_call_args(p, &args, &kws, t) < 0)
                 return NULL;
@@ -910,7 +952,7 @@ static gk__ast *parse_primary(parser *p)
             c->l2 = vlist(&kws);
             e = end_here(p, c);
         } else if (is_op(t, '[')) {
-            e = parse_subscript(p, e);
+            e = parse_subscript(p, st, e);
         } else {
             break;
         }
@@ -920,10 +962,14 @@ static gk__ast *parse_primary(parser *p)
 
 static gk__ast *parse_power(parser *p)
 {
+    gk__token *st = peek(p);
     gk__ast *e = parse_primary(p);
     if (e && accept_op(p, GK_OP2('*', '*'))) {
+        if (++p->depth > MAX_DEPTH)
+            return err_tok(p, st, "too many nested parentheses");
         gk__ast *r = parse_factor(p);
-        return r ? binop(p, e, GK_BINOP_POW, r) : NULL;
+        p->depth--;
+        return r ? binop(p, st, e, GK_BINOP_POW, r) : NULL;
     }
     return e;
 }
@@ -947,8 +993,7 @@ static gk__ast *parse_factor(parser *p)
         return NULL;
     u->a = x;
     u->op = op;
-    end_at(u, x);
-    return u;
+    return end_here(p, u);
 }
 
 /* Binary operator levels: token to enum gk_binop, by precedence level. */
@@ -976,6 +1021,7 @@ static int binop_of(gk__token *t, int level)
 
 static gk__ast *parse_binary(parser *p, int level)
 {
+    gk__token *st = peek(p);
     gk__ast *e = level == 5 ? parse_factor(p) : parse_binary(p, level + 1);
     while (e) {
         int op = binop_of(peek(p), level);
@@ -983,12 +1029,21 @@ static gk__ast *parse_binary(parser *p, int level)
             break;
         advance(p);
         gk__ast *r = level == 5 ? parse_factor(p) : parse_binary(p, level + 1);
-        e = r ? binop(p, e, op, r) : NULL;
+        e = r ? binop(p, st, e, op, r) : NULL;
     }
     return e;
 }
 
-static gk__ast *parse_bitwise_or(parser *p) { return parse_binary(p, 0); }
+static gk__ast *parse_bitwise_or(parser *p)
+{
+    gk__token *st = peek(p);
+    gk__ast *e = parse_binary(p, 0);
+    if (e) {
+        p->last_expr_start = st;
+        p->last_expr_end = p->pos;
+    }
+    return e;
+}
 
 /* A comparison operator at the current token (consumed), or -1. */
 static int comp_op(parser *p)
@@ -1023,13 +1078,14 @@ static int comp_op(parser *p)
 
 static gk__ast *parse_comparison(parser *p)
 {
+    gk__token *st = peek(p);
     gk__ast *left = parse_bitwise_or(p);
     if (!left)
         return NULL;
     int op = comp_op(p);
     if (op < 0)
         return left;
-    gk__ast *c = node_from(p, GK_AST_COMPARE, left);
+    gk__ast *c = node_tok(p, GK_AST_COMPARE, st);
     vec comps = {0};
     int *ops = NULL;
     size_t nops = 0, cap = 0;
@@ -1053,8 +1109,7 @@ static gk__ast *parse_comparison(parser *p)
     }
     c->l1 = vlist(&comps);
     c->ints = ops;
-    end_at(c, comps.items[comps.n - 1]);
-    return c;
+    return end_here(p, c);
 }
 
 static gk__ast *parse_inversion(parser *p)
@@ -1071,18 +1126,18 @@ static gk__ast *parse_inversion(parser *p)
             return NULL;
         u->a = x;
         u->op = GK_UNARY_NOT;
-        end_at(u, x);
-        return u;
+        return end_here(p, u);
     }
     return parse_comparison(p);
 }
 
 static gk__ast *parse_boolop(parser *p, int kw)
 {
+    gk__token *st = peek(p);
     gk__ast *e = kw == GK_KW_or ? parse_boolop(p, GK_KW_and) : parse_inversion(p);
     if (!e || !at_kw(p, kw))
         return e;
-    gk__ast *b = node_from(p, GK_AST_BOOLOP, e);
+    gk__ast *b = node_tok(p, GK_AST_BOOLOP, st);
     vec vals = {0};
     if (!b || vpush(p, &vals, e) < 0)
         return NULL;
@@ -1093,11 +1148,19 @@ static gk__ast *parse_boolop(parser *p, int kw)
     }
     b->op = kw == GK_KW_or ? GK_BOOL_OR : GK_BOOL_AND;
     b->l1 = vlist(&vals);
-    end_at(b, vals.items[vals.n - 1]);
-    return b;
+    return end_here(p, b);
 }
 
-static gk__ast *parse_disjunction(parser *p) { return parse_boolop(p, GK_KW_or); }
+static gk__ast *parse_disjunction(parser *p)
+{
+    gk__token *st = peek(p);
+    gk__ast *e = parse_boolop(p, GK_KW_or);
+    if (e) {
+        p->last_expr_start = st;
+        p->last_expr_end = p->pos;
+    }
+    return e;
+}
 
 static gk__ast *parse_lambda(parser *p)
 {
@@ -1109,16 +1172,19 @@ static gk__ast *parse_lambda(parser *p)
         return NULL;
     if (!(l->b = parse_expression(p)))
         return NULL;
-    end_at(l, l->b);
-    return l;
+    return end_here(p, l);
 }
 
 static gk__ast *parse_expression(parser *p)
 {
-    if (at_kw(p, GK_KW_lambda))
-        return parse_lambda(p);
     if (++p->depth > MAX_DEPTH)
         return err_tok(p, peek(p), "too many nested parentheses");
+    if (at_kw(p, GK_KW_lambda)) {
+        gk__ast *l = parse_lambda(p);
+        p->depth--;
+        return l;
+    }
+    gk__token *st = peek(p);
     gk__ast *e = parse_disjunction(p);
     if (e && at_kw(p, GK_KW_if)) {
         advance(p);
@@ -1126,8 +1192,7 @@ static gk__ast *parse_expression(parser *p)
         if (!test)
             return NULL;
         if (!accept_kw(p, GK_KW_else)) {
-            if (!p->err && (at_type(p, GK_TOK_NEWLINE) || at_op(p, ')') || at_op(p, ']') ||
-                            at_op(p, ',') || at_op(p, '}') || at_op(p, ':') || at_type(p, GK_TOK_ENDMARKER))) {
+            if (!p->err && !at_op(p, ':') && !p->err) {
                 set_error(p, SYNTAX, e->line, e->col + 1, test->end_line, test->end_col + 1, TEXT_NL,
                           "expected 'else' after 'if' expression");
                 return NULL;
@@ -1135,14 +1200,13 @@ static gk__ast *parse_expression(parser *p)
             return generic_error(p);
         }
         gk__ast *orelse = parse_expression(p);
-        gk__ast *x = orelse ? node_from(p, GK_AST_IFEXP, e) : NULL;
+        gk__ast *x = orelse ? node_tok(p, GK_AST_IFEXP, st) : NULL;
         if (!x)
             return NULL;
         x->a = test;
         x->b = e;
         x->c = orelse;
-        end_at(x, orelse);
-        e = x;
+        e = end_here(p, x);
     }
     p->depth--;
     return e;
@@ -1166,8 +1230,7 @@ static gk__ast *parse_named_expression(parser *p)
             return NULL;
         n->a = target;
         n->b = v;
-        end_at(n, v);
-        return n;
+        return end_here(p, n);
     }
     gk__ast *e = parse_expression(p);
     if (e && at_op(p, GK_OP2(':', '=')))
@@ -1183,8 +1246,7 @@ static gk__ast *starred(parser *p)
     if (!s)
         return NULL;
     s->a = v;
-    end_at(s, v);
-    return s;
+    return end_here(p, s);
 }
 
 static gk__ast *parse_star_named_expression(parser *p)
@@ -1200,10 +1262,11 @@ static gk__ast *parse_star_expression(parser *p)
 /* star_expressions: a single expression or a tuple without parentheses. */
 static gk__ast *parse_star_expressions(parser *p)
 {
+    gk__token *st = peek(p);
     gk__ast *e = parse_star_expression(p);
     if (!e || !at_op(p, ','))
         return e;
-    gk__ast *t = node_from(p, GK_AST_TUPLE, e);
+    gk__ast *t = node_tok(p, GK_AST_TUPLE, st);
     vec elts = {0};
     if (!t || vpush(p, &elts, e) < 0)
         return NULL;
@@ -1238,11 +1301,12 @@ static gk__ast *parse_yield(parser *p)
 /* A target list: for-loop and comprehension targets (up to 'in'). */
 static gk__ast *parse_targets(parser *p)
 {
+    gk__token *st = peek(p);
     gk__ast *e = at_op(p, '*') ? starred(p) : parse_bitwise_or(p);
     if (!e)
         return NULL;
     if (at_op(p, ',')) {
-        gk__ast *t = node_from(p, GK_AST_TUPLE, e);
+        gk__ast *t = node_tok(p, GK_AST_TUPLE, st);
         vec elts = {0};
         if (!t || vpush(p, &elts, e) < 0)
             return NULL;
@@ -1298,8 +1362,7 @@ static gk__ast *keyword(parser *p, gk__token *t, gk_object *name, gk__ast *value
         return NULL;
     k->name = name;
     k->a = value;
-    end_at(k, value);
-    return k;
+    return end_here(p, k);
 }
 
 static int positional_arg(parser *p, vec *args, vec *kws, gk__token *open, bool seen_kw, bool seen_unpack)
@@ -1386,17 +1449,6 @@ static int parse_call_args(parser *p, vec *args, vec *kws, gk__token *open)
         if (!accept_op(p, ','))
             break;
     }
-    if (!at_op(p, ')') && starts_expr(peek(p)) && !p->err) {
-        gk__ast *last = args->n ? args->items[args->n - 1] : NULL;
-        gk__ast *next = parse_expression(p);
-        if (next && last && !p->err) {
-            set_error(p, SYNTAX, last->line, last->col + 1, next->end_line, next->end_col + 1, TEXT_NL,
-                      "invalid syntax. Perhaps you forgot a comma?");
-            return -1;
-        }
-        generic_error(p);
-        return -1;
-    }
     return expect_op(p, ')') ? 0 : -1;
 }
 
@@ -1415,6 +1467,7 @@ static gk__ast *parse_param(parser *p, bool lambda)
         if (!ann)
             return NULL;
         a->a = ann;
+        end_here(p, a);
     }
     return a;
 }
@@ -1469,8 +1522,16 @@ static int param_item(parser *p, params *ps, bool lambda, int close)
     if (!a)
         return -1;
     gk__ast *d = NULL;
-    if (accept_op(p, '=') && !(d = parse_expression(p)))
-        return -1;
+    if (accept_op(p, '=')) {
+        if (at_op(p, ',') || at_op(p, close)) {
+            gk__token *eq = prev(p);
+            set_error(p, SYNTAX, eq->line, eq->col + 1, eq->end_line, eq->end_col + 1, TEXT_NL,
+                      "expected default value expression");
+            return -1;
+        }
+        if (!(d = parse_expression(p)))
+            return -1;
+    }
     if (ps->star)
         return vpush(p, &ps->kwonly, a) < 0 || vpush(p, &ps->kwdefaults, d) < 0 ? -1 : 0;
     if (vpush(p, &ps->args, a) < 0)
@@ -1501,7 +1562,6 @@ static gk__ast *parse_arguments(parser *p, bool lambda)
     }
     if (p->err)
         return NULL;
-    /* a '/' list is kept separately even when empty */
     A->a = ps.vararg;
     A->b = ps.kwarg;
     A->l1 = vlist(&ps.posonly);
@@ -1625,7 +1685,6 @@ static int decode_escape(parser *p, gk__token *t, const char **ps, const char *e
     default: {
         char two[2] = { '\\', c };
         r = buf_add(p, out, two, 2);
-        s = s - 1 + 1;
         break;
     }
     }
@@ -1723,7 +1782,10 @@ static gk__ast *parse_fexpr(parser *p, gk__token *t, const char *s, const char *
         x = NULL;
     }
     if (!x) {
-        if (sub.err == ERR_SYNTAX) {
+        if (sub.err == ERR_SYNTAX && sub.lexical) {
+            set_error(p, sub.etype, sub.eline, sub.eoff, sub.eend_line, sub.eend_off, sub.etext,
+                      "%s", sub.emsg);
+        } else if (sub.err == ERR_SYNTAX) {
             set_error(p, sub.etype, sub.eline, sub.eoff, sub.eend_line, sub.eend_off, sub.etext,
                       "f-string: %s", sub.emsg);
         } else {
@@ -1744,6 +1806,8 @@ static const char *skip_quoted(const char *s, const char *end)
     bool triple = end - s >= 3 && s[1] == q && s[2] == q;
     s += triple ? 3 : 1;
     while (s < end) {
+        if (*s == '\\')
+            return NULL;
         if (*s == q && (!triple || (end - s >= 3 && s[1] == q && s[2] == q)))
             return s + (triple ? 3 : 1);
         s++;
@@ -1757,6 +1821,8 @@ static int fstr_field(parser *p, gk__token *t, const char **ps, const char *end,
 {
     const char *s = *ps, *ex = s;
     int nest = 0;
+    if (depth >= 2)
+        return fstr_error(p, t, "f-string: expressions nested too deeply");
     while (s < end) {
         char c = *s;
         if (c == '\\')
@@ -1764,8 +1830,14 @@ static int fstr_field(parser *p, gk__token *t, const char **ps, const char *end,
         if (c == '#')
             return fstr_error(p, t, "f-string expression part cannot include '#'");
         if (c == '\'' || c == '"') {
-            if (!(s = skip_quoted(s, end)))
-                return fstr_error(p, t, "f-string: unterminated string");
+            const char *e2 = skip_quoted(s, end);
+            if (!e2) {
+                while (s < end && *s != '\\')
+                    s++;
+                return fstr_error(p, t, s < end ? "f-string expression part cannot include a backslash"
+                                                : "f-string: unterminated string");
+            }
+            s = e2;
             continue;
         }
         if (c == '(' || c == '[' || c == '{')
@@ -1815,8 +1887,6 @@ static int fstr_field(parser *p, gk__token *t, const char **ps, const char *end,
     gk__ast *spec = NULL;
     if (s < end && *s == ':') {
         s++;
-        if (depth >= 2)
-            return fstr_error(p, t, "f-string: expressions nested too deeply");
         vec svals = {0};
         buf slit = {0};
         int r = fstr_parse(p, t, &s, end, raw, depth + 1, &svals, &slit, true);
@@ -1903,6 +1973,19 @@ static int fstr_parse(parser *p, gk__token *t, const char **ps, const char *end,
     return 0;
 }
 
+/* python3 gives the pieces of an f-string the position of the whole literal. */
+static void fstr_positions(gk__astlist *l, gk__ast *whole)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        gk__ast *x = l->items[i];
+        x->line = whole->line;
+        x->col = whole->col;
+        end_at(x, whole);
+        if (x->kind == GK_AST_FORMATTEDVALUE && x->b)
+            fstr_positions(&x->b->l1, whole);
+    }
+}
+
 /* Adjacent string literals: a str or bytes CONSTANT, or a JOINEDSTR. */
 static gk__ast *parse_strings(parser *p)
 {
@@ -1955,7 +2038,10 @@ static gk__ast *parse_strings(parser *p)
     free(lit.d);
     if (rc < 0)
         return NULL;
-    return end_here(p, res);
+    end_here(p, res);
+    if (any_f)
+        fstr_positions(&res->l1, res);
+    return res;
 }
 
 /* ------------------------------------------------------------------ */
@@ -2005,7 +2091,7 @@ static gk__ast *parse_del(parser *p)
     return end_here(p, d);
 }
 
-/* dotted_name as an interned str; *last gets its final token. */
+/* dotted_name ("a.b.c") as an interned str. */
 static gk_object *parse_dotted(parser *p)
 {
     buf b = {0};
@@ -2167,14 +2253,16 @@ static bool eq_hint(gk__ast *target, gk__ast *value)
 
 static gk__ast *parse_annassign(parser *p, gk__ast *target, gk__token *start)
 {
+    if (!starts_expr(peek2(p)))
+        return generic_error(p);
     if (target->kind == GK_AST_TUPLE)
         return err_node(p, target, "only single target (not %s) can be annotated", "tuple");
     if (target->kind == GK_AST_LIST)
         return err_node(p, target, "only single target (not %s) can be annotated", "list");
     if (target->kind != GK_AST_NAME && target->kind != GK_AST_ATTRIBUTE && target->kind != GK_AST_SUBSCRIPT)
-        return err_node(p, target, "illegal target for annotation", NULL);
+        return generic_error(p);
     advance(p);     /* ':' */
-    gk__ast *a = node_from(p, GK_AST_ANNASSIGN, target);
+    gk__ast *a = node_tok(p, GK_AST_ANNASSIGN, start);
     if (!a)
         return NULL;
     set_ctx(target, GK_CTX_STORE);
@@ -2217,7 +2305,7 @@ static gk__ast *parse_expr_stmt(parser *p)
             return err_node(p, e, "%s", msg);
         }
         advance(p);
-        gk__ast *a = node_from(p, GK_AST_AUGASSIGN, e);
+        gk__ast *a = node_tok(p, GK_AST_AUGASSIGN, start);
         if (!a)
             return NULL;
         set_ctx(e, GK_CTX_STORE);
@@ -2228,14 +2316,13 @@ static gk__ast *parse_expr_stmt(parser *p)
         return end_here(p, a);
     }
     if (!is_op(t, '=')) {
-        gk__ast *x = node_from(p, GK_AST_EXPR, e);
+        gk__ast *x = node_tok(p, GK_AST_EXPR, start);
         if (!x)
             return NULL;
         x->a = e;
-        end_at(x, e);
-        return x;
+        return end_here(p, x);
     }
-    gk__ast *as = node_from(p, GK_AST_ASSIGN, e);
+    gk__ast *as = node_tok(p, GK_AST_ASSIGN, start);
     vec targets = {0};
     if (!as)
         return NULL;
@@ -2337,7 +2424,10 @@ static int parse_block(parser *p, vec *body, const char *what, int line)
         if (p->err)
             return -1;
         gk__token *t = peek(p);
-        if (t->type == GK_TOK_ENDMARKER || t->type == GK_TOK_DEDENT)
+        if (t->type == GK_TOK_DEDENT && peek2(p)->type != GK_TOK_ENDMARKER)
+            set_error(p, &gk__exc_IndentationError, t->line, t->col, t->line, -1, TEXT_NL,
+                      "expected an indented block after %s on line %d", what, line);
+        else if (t->type == GK_TOK_ENDMARKER || t->type == GK_TOK_DEDENT)
             set_error(p, &gk__exc_IndentationError, nl->line, nl->col + 1, nl->line, -1, TEXT_NL,
                       "expected an indented block after %s on line %d", what, line);
         else
@@ -2352,7 +2442,6 @@ static int parse_block(parser *p, vec *body, const char *what, int line)
     } while (!at_type(p, GK_TOK_DEDENT) && !at_type(p, GK_TOK_ENDMARKER) && !p->err);
     if (p->err)
         return -1;
-    accept_op(p, 0);
     if (at_type(p, GK_TOK_DEDENT))
         advance(p);
     return 0;
@@ -2437,7 +2526,7 @@ static gk__ast *parse_handler(parser *p)
     vec body = {0};
     if (!h)
         return NULL;
-    if (!at_op(p, ':')) {
+    if (!at_op(p, ':') && !at_type(p, GK_TOK_NEWLINE)) {
         if (!(h->a = parse_expression(p)))
             return NULL;
         if (at_op(p, ',')) {
@@ -2485,7 +2574,20 @@ static gk__ast *parse_try(parser *p)
     if (!handlers.n && !fin.n) {
         if (p->err)
             return NULL;
+        gk__token *cur = peek(p);
+        if (p->err)
+            return NULL;
+        if (cur->type != GK_TOK_DEDENT && cur->type != GK_TOK_ENDMARKER)
+            return err_tok(p, cur, "expected 'except' or 'finally' block");
         size_t i = p->pos;
+        while (i > 0 && p->tk.toks[i].type == GK_TOK_DEDENT)
+            i++;
+        if (p->tk.toks[i].type != GK_TOK_ENDMARKER) {
+            set_error(p, SYNTAX, cur->line, cur->col, cur->line, -1, TEXT_NL,
+                      "expected 'except' or 'finally' block");
+            return NULL;
+        }
+        i = p->pos;
         while (i > 0 && (p->tk.toks[i].type == GK_TOK_DEDENT || i == p->pos))
             i--;
         gk__token *x = &p->tk.toks[i];
@@ -2515,8 +2617,6 @@ static gk__ast *parse_with_item(parser *p)
         gk__ast *tgt = at_op(p, '*') ? starred(p) : parse_bitwise_or(p);
         if (!tgt)
             return NULL;
-        if (!at_op(p, ',') && !at_op(p, ')') && !at_op(p, ':'))
-            return generic_error(p);
         if (make_target(p, tgt, GK_CTX_STORE) < 0)
             return NULL;
         w->b = tgt;
@@ -2555,6 +2655,7 @@ static gk__ast *parse_with(parser *p)
             return NULL;
         } else {
             p->err = ERR_NONE;
+            p->lexical = false;
             p->pos = save;
             p->depth = depth;
             memset(&items, 0, sizeof items);
@@ -2580,6 +2681,11 @@ static gk__ast *parse_funcdef(parser *p, vec *decorators)
     if (nt->type != GK_TOK_NAME || nt->kw)
         return generic_error(p);
     advance(p);
+    if (!at_op(p, '(')) {
+        if (!p->err)
+            err_tok(p, peek(p), "expected '('");
+        return NULL;
+    }
     if (!(n->name = tok_name(p, nt)) || !expect_op(p, '(') || !(n->a = parse_arguments(p, false)) ||
         !expect_op(p, ')'))
         return NULL;
@@ -2747,7 +2853,7 @@ static void raise_syntax_error(parser *p)
 /* Copies src with "\r\n" and "\r" turned into "\n" (malloc'd), or NULL. */
 static char *normalize_newlines(const char *src, size_t size, size_t *out)
 {
-    char *b = malloc(size + 1);
+    char *b = malloc(size + 2);
     if (!b)
         return NULL;
     size_t n = 0;
@@ -2765,13 +2871,20 @@ static char *normalize_newlines(const char *src, size_t size, size_t *out)
     return b;
 }
 
+/* Source text to a MODULE tree in arena, or NULL + SyntaxError (see ast.h). */
 gk__ast *gk__parse(const char *source, size_t size, gk_object *filename, int mode, gk__ast_arena *arena)
 {
     char *copy = NULL;
-    if (memchr(source, '\r', size)) {
+    /* like python3: "\r\n" and "\r" become "\n"; file input gets a final newline */
+    bool add_nl = mode != 2 && size > 0 && source[size - 1] != '\n' && source[size - 1] != '\r';
+    if (memchr(source, '\r', size) || add_nl) {
         if (!(copy = normalize_newlines(source, size, &size))) {
             gk__raise_nomemory();
             return NULL;
+        }
+        if (add_nl) {
+            copy[size++] = '\n';
+            copy[size] = 0;
         }
         source = copy;
     }
@@ -2802,6 +2915,7 @@ gk__ast *gk__parse(const char *source, size_t size, gk_object *filename, int mod
     return m;
 }
 
+/* Parses, compiles and frees the tree: a new code object or NULL. */
 gk_object *gk__compile_source(const char *source, size_t size, gk_object *filename, int mode)
 {
     gk__ast_arena arena;

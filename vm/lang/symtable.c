@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include "symtable.h"
 #include "../objects.h"
 
@@ -24,10 +25,33 @@ void gk__syntax_set_source(const char *source, size_t size)
     syn_size = size;
 }
 
-static gk_object *source_line(int line)
+static gk_object *file_line(gk_object *filename, int line)
 {
-    if (!syn_source || line < 1)
+    if (!filename || !gk__is_str(filename))
         return gk__none_ref();
+    FILE *f = fopen(gk__str_utf8(filename), "rb");
+    if (!f)
+        return gk__none_ref();
+    char buf[4096];
+    gk_object *r = NULL;
+    for (int l = 1; fgets(buf, sizeof buf, f); l++) {
+        if (l == line) {
+            r = gk__str_from_utf8(buf, strlen(buf));
+            if (!r)
+                gk__err_clear();
+            break;
+        }
+    }
+    fclose(f);
+    return r ? r : gk__none_ref();
+}
+
+static gk_object *source_line(gk_object *filename, int line)
+{
+    if (line < 1)
+        return gk__none_ref();
+    if (!syn_source)
+        return file_line(filename, line);
     const char *p = syn_source, *end = syn_source + syn_size;
     for (int l = 1; l < line && p < end; l++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -54,7 +78,7 @@ int gk__syntax_error(gk_object *filename, gk__ast *node, const char *fmt, ...)
         return -1;
     int line = node ? node->line : 1, col = node ? node->col : 0;
     int eline = node ? node->end_line : 1, ecol = node ? node->end_col : 0;
-    gk_object *text = source_line(line);
+    gk_object *text = source_line(filename, line);
     gk_object *ln = gk__int_from_i64(line), *off = gk__int_from_i64(col + 1);
     gk_object *eln = gk__int_from_i64(eline), *eoff = gk__int_from_i64(ecol + 1);
     gk_object *loc = NULL, *args = NULL, *exc = NULL;
@@ -69,17 +93,17 @@ int gk__syntax_error(gk_object *filename, gk__ast *node, const char *fmt, ...)
     exc = gk__exc_new(&gk__exc_SyntaxError, args);
     if (exc) {
         gk__raise_obj(exc);
-        gk_decref(exc);
+        gk__decref(exc);
     }
 done:
-    gk_xdecref(msg);
-    gk_xdecref(text);
-    gk_xdecref(ln);
-    gk_xdecref(off);
-    gk_xdecref(eln);
-    gk_xdecref(eoff);
-    gk_xdecref(loc);
-    gk_xdecref(args);
+    gk__xdecref(msg);
+    gk__xdecref(text);
+    gk__xdecref(ln);
+    gk__xdecref(off);
+    gk__xdecref(eln);
+    gk__xdecref(eoff);
+    gk__xdecref(loc);
+    gk__xdecref(args);
     return -1;
 }
 
@@ -90,18 +114,18 @@ done:
 gk_object *gk__mangle(gk_object *privateobj, gk_object *name)
 {
     if (!privateobj)
-        return gk_incref(name);
+        return gk__incref(name);
     const char *s = gk__str_utf8(name);
     size_t n = gk__str_size(name);
     if (n < 2 || s[0] != '_' || s[1] != '_')
-        return gk_incref(name);
+        return gk__incref(name);
     if ((n >= 4 && s[n - 1] == '_' && s[n - 2] == '_') || memchr(s, '.', n))
-        return gk_incref(name);
+        return gk__incref(name);
     const char *p = gk__str_utf8(privateobj);
     while (*p == '_')
         p++;
     if (!*p)
-        return gk_incref(name);
+        return gk__incref(name);
     return gk__str_from_format("_%s%s", p, s);
 }
 
@@ -156,7 +180,7 @@ static gk__symbol *ste_symbol(gk__ste *ste, gk_object *name)
     if (grow((void **)&ste->syms, &ste->capsyms, ste->nsyms + 1, sizeof(gk__symbol)) < 0)
         return NULL;
     s = &ste->syms[ste->nsyms++];
-    s->name = gk_incref(name);
+    s->name = gk__incref(name);
     s->hash = gk__hash(name);
     s->flags = 0;
     s->scope = GK_SCOPE_NONE;
@@ -181,12 +205,12 @@ static void ste_free(gk__ste *ste)
         ste_free(ste->children[i]);
     free(ste->children);
     for (size_t i = 0; i < ste->nsyms; i++)
-        gk_decref(ste->syms[i].name);
+        gk__decref(ste->syms[i].name);
     free(ste->syms);
     for (size_t i = 0; i < ste->nparams; i++)
-        gk_decref(ste->params[i]);
+        gk__decref(ste->params[i]);
     free(ste->params);
-    gk_xdecref(ste->name);
+    gk__xdecref(ste->name);
     free(ste);
 }
 
@@ -206,7 +230,7 @@ static int enter_block(builder *b, int kind, const char *cname, gk_object *name,
     }
     ste->kind = kind;
     ste->node = node;
-    ste->name = name ? gk_incref(name) : gk__str_from_cstr(cname);
+    ste->name = name ? gk__incref(name) : gk__str_from_cstr(cname);
     if (!ste->name) {
         free(ste);
         return -1;
@@ -250,12 +274,12 @@ static int add_def_in(builder *b, gk__ste *ste, gk_object *name, int flag, gk__a
     if (flag & GK_DEF_PARAM) {
         if (grow((void **)&ste->params, &ste->capparams, ste->nparams + 1, sizeof(gk_object *)) < 0)
             goto fail;
-        ste->params[ste->nparams++] = gk_incref(m);
+        ste->params[ste->nparams++] = gk__incref(m);
     }
-    gk_decref(m);
+    gk__decref(m);
     return 0;
 fail:
-    gk_decref(m);
+    gk__decref(m);
     return -1;
 }
 
@@ -278,6 +302,35 @@ static int visit_list(builder *b, gk__astlist *l)
 {
     for (size_t i = 0; i < l->n; i++)
         if (l->items[i] && visit(b, l->items[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* An assignment/deletion target: names are bound whatever their ctx says. */
+static int visit_target(builder *b, gk__ast *t)
+{
+    if (!t)
+        return 0;
+    switch (t->kind) {
+    case GK_AST_NAME:
+        return add_def(b, t->name, GK_DEF_LOCAL, t);
+    case GK_AST_TUPLE:
+    case GK_AST_LIST:
+        for (size_t i = 0; i < t->l1.n; i++)
+            if (visit_target(b, t->l1.items[i]) < 0)
+                return -1;
+        return 0;
+    case GK_AST_STARRED:
+        return visit_target(b, t->a);
+    default:
+        return visit(b, t);
+    }
+}
+
+static int visit_target_list(builder *b, gk__astlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (visit_target(b, l->items[i]) < 0)
             return -1;
     return 0;
 }
@@ -342,11 +395,11 @@ static int visit_comprehension(builder *b, gk__ast *n)
         b->cur->is_generator = true;
     if (add_def_cstr(b, ".0", GK_DEF_PARAM, n) < 0)
         return -1;
-    if (visit(b, first->a) < 0 || visit_list(b, &first->l1) < 0)
+    if (visit_target(b, first->a) < 0 || visit_list(b, &first->l1) < 0)
         return -1;
     for (size_t i = 1; i < gens->n; i++) {
         gk__ast *g = gens->items[i];
-        if (visit(b, g->b) < 0 || visit(b, g->a) < 0 || visit_list(b, &g->l1) < 0)
+        if (visit(b, g->b) < 0 || visit_target(b, g->a) < 0 || visit_list(b, &g->l1) < 0)
             return -1;
     }
     if (n->kind == GK_AST_DICTCOMP) {
@@ -363,8 +416,8 @@ static int visit_comprehension(builder *b, gk__ast *n)
 static int namedexpr_target(builder *b, gk__ast *n)
 {
     gk__ast *t = n->a;
-    if (!b->cur->is_comprehension)
-        return visit(b, t);
+    if (!b->cur->is_comprehension || t->kind != GK_AST_NAME)
+        return visit_target(b, t);
     for (gk__ste *e = b->cur; e; e = e->parent) {
         if (e->is_comprehension)
             continue;
@@ -398,7 +451,7 @@ static int visit_global(builder *b, gk__ast *n, bool is_global)
         if (!m)
             return -1;
         gk__symbol *s = gk__ste_lookup(b->cur, m);
-        gk_decref(m);
+        gk__decref(m);
         int cur = s ? s->flags : 0;
         if (cur & (GK_DEF_PARAM | GK_DEF_LOCAL | GK_DEF_USE)) {
             const char *fmt = (cur & GK_DEF_PARAM) ? "name '%U' is parameter and %s"
@@ -410,7 +463,7 @@ static int visit_global(builder *b, gk__ast *n, bool is_global)
             return gk__syntax_error(b->st->filename, n, "name '%U' is nonlocal and global", nm->name);
         if (!is_global && (cur & GK_DEF_GLOBAL))
             return gk__syntax_error(b->st->filename, n, "name '%U' is nonlocal and global", nm->name);
-        if (add_def(b, nm->name, is_global ? GK_DEF_GLOBAL : GK_DEF_NONLOCAL, nm) < 0)
+        if (add_def(b, nm->name, is_global ? GK_DEF_GLOBAL : GK_DEF_NONLOCAL, n) < 0)
             return -1;
     }
     return 0;
@@ -422,7 +475,7 @@ static int visit_import(builder *b, gk__ast *n)
         gk__ast *al = n->l1.items[i];
         gk_object *store;
         if (al->name2) {
-            store = gk_incref(al->name2);
+            store = gk__incref(al->name2);
         } else {
             const char *s = gk__str_utf8(al->name);
             if (strcmp(s, "*") == 0) {
@@ -431,12 +484,12 @@ static int visit_import(builder *b, gk__ast *n)
                 continue;
             }
             const char *dot = strchr(s, '.');
-            store = dot ? gk__str_from_utf8(s, (size_t)(dot - s)) : gk_incref(al->name);
+            store = dot ? gk__str_from_utf8(s, (size_t)(dot - s)) : gk__incref(al->name);
             if (!store)
                 return -1;
         }
         int r = add_def(b, store, GK_DEF_IMPORT, al);
-        gk_decref(store);
+        gk__decref(store);
         if (r < 0)
             return -1;
     }
@@ -483,13 +536,25 @@ static int visit_stmt(builder *b, gk__ast *n)
     case GK_AST_CLASSDEF:
         return visit_classdef(b, n);
     case GK_AST_ANNASSIGN:
-        if (n->a->kind == GK_AST_NAME) {
-            if (add_def(b, n->a->name, GK_DEF_LOCAL, n->a) < 0)
-                return -1;
-        } else if (visit(b, n->a) < 0) {
+        if (n->c && visit(b, n->c) < 0)
             return -1;
-        }
-        return n->c ? visit(b, n->c) : 0;
+        return visit_target(b, n->a);
+    case GK_AST_AUGASSIGN:
+        if (visit(b, n->b) < 0)
+            return -1;
+        return visit_target(b, n->a);
+    case GK_AST_DELETE:
+        return visit_target_list(b, &n->l1);
+    case GK_AST_FOR:
+        if (visit_target(b, n->a) < 0 || visit(b, n->b) < 0)
+            return -1;
+        if (visit_list(b, &n->l1) < 0)
+            return -1;
+        return visit_list(b, &n->l2);
+    case GK_AST_WITHITEM:
+        if (visit(b, n->a) < 0)
+            return -1;
+        return visit_target(b, n->b);
     case GK_AST_EXCEPTHANDLER:
         if (n->a && visit(b, n->a) < 0)
             return -1;
@@ -508,7 +573,7 @@ static int visit_stmt(builder *b, gk__ast *n)
          * the global-after-use checks only) */
         if (visit(b, n->a) < 0)
             return -1;
-        return visit_list(b, &n->l1);
+        return visit_target_list(b, &n->l1);
     default:
         return 1;   /* not a statement with special handling */
     }

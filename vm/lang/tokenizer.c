@@ -33,6 +33,7 @@ static const char *const keywords[] = {
 #undef X
 };
 
+/* One UTF-8 sequence at s: its code point (or -1), length in *len. */
 long gk__utf8_decode(const char *s, const char *end, int *len)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -52,6 +53,7 @@ long gk__utf8_decode(const char *s, const char *end, int *len)
     return cp;
 }
 
+/* Number of characters between line_start and p. */
 int gk__char_col(const char *line_start, const char *p)
 {
     int col = 0;
@@ -182,18 +184,21 @@ static int do_indent(tokstate *t)
         if (!tk)
             return -1;
     } else {
-        while (t->nindent > 1 && col < t->indent[t->nindent - 1]) {
-            t->nindent--;
-            if (!push(t, GK_TOK_DEDENT, p, p, t->line, nchars))
-                return -1;
-        }
-        if (col != t->indent[t->nindent - 1]) {
+        int k = t->nindent;
+        while (k > 1 && col < t->indent[k - 1])
+            k--;
+        if (col != t->indent[k - 1]) {
             const char *e = p;
             while (e < t->end && *e != '\n')
                 e++;
             int len = curcol(t, e) + (e < t->end ? 1 : 0);
             return lex_error(t, GK_TOKERR_INDENT, t->line, len, -1, true,
                              "unindent does not match any outer indentation level");
+        }
+        while (t->nindent > k) {
+            t->nindent--;
+            if (!push(t, GK_TOK_DEDENT, p, p, t->line, nchars))
+                return -1;
         }
         if (alt != t->altindent[t->nindent - 1])
             return lex_error(t, GK_TOKERR_TAB, t->line, 1, 0, true,
@@ -283,6 +288,18 @@ static bool is_name_byte(tokstate *t, const char *p)
     return cp >= 0 && is_id_cp(cp);
 }
 
+/* python3 accepts a keyword right after a number ("1if x else 2"). */
+static bool keyword_follows(tokstate *t, const char *p)
+{
+    static const char *const kws[] = {"and", "else", "for", "if", "in", "is", "not", "or"};
+    for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++) {
+        size_t n = strlen(kws[i]);
+        if ((size_t)(t->end - p) >= n && memcmp(p, kws[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Digits with single underscores between them.  Returns false after a bad '_'. */
 static bool scan_digits(tokstate *t, const char **pp, int base)
 {
@@ -325,7 +342,7 @@ static int scan_number(tokstate *t)
             snprintf(msg, sizeof msg, "invalid digit '%c' in %s literal", *p, name);
             return num_error(t, p, msg);
         }
-        if (is_name_byte(t, p)) {
+        if (is_name_byte(t, p) && !keyword_follows(t, p)) {
             snprintf(msg, sizeof msg, "invalid %s literal", name);
             return num_error(t, start, msg);
         }
@@ -359,7 +376,7 @@ static int scan_number(tokstate *t)
             p++;
             is_float = true;
         }
-        if (is_name_byte(t, p))
+        if (is_name_byte(t, p) && !keyword_follows(t, p))
             return num_error(t, start, "invalid decimal literal");
         if (!is_float && *start == '0') {
             for (const char *q = start; q < int_end; q++)
@@ -484,7 +501,8 @@ static int finish(tokstate *t)
     if (t->level > 0 && !t->fexpr) {
         int l = t->level - 1;
         t->out->err_eof = true;
-        return lex_error(t, GK_TOKERR_SYNTAX, t->bline[l], t->bcol[l] + 1, 0, false,
+        bool last_line = t->bline[l] >= t->line - 1;
+        return lex_error(t, GK_TOKERR_SYNTAX, t->bline[l], t->bcol[l] + 1, 0, last_line,
                          "'%c' was never closed", t->bracket[l]);
     }
     if (t->line_has_tokens && !t->fexpr)
@@ -564,6 +582,7 @@ static int step(tokstate *t, bool *at_bol)
     return scan_op(t);
 }
 
+/* The whole token array of src (see tokenizer.h); 0, or -1 + MemoryError. */
 int gk__tokenize(const char *src, size_t size, const char *line_start, int first_line,
                  bool fstring_expr, gk__tokens *out)
 {
@@ -600,6 +619,7 @@ int gk__tokenize(const char *src, size_t size, const char *line_start, int first
     return 0;
 }
 
+/* Frees the token array (the error record stays). */
 void gk__tokens_free(gk__tokens *t)
 {
     free(t->toks);

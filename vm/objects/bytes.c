@@ -110,7 +110,7 @@ static gk_object *bytearray_alloc(gk_type *type, const void *data, size_t size)
         return NULL;
     if (size) {
         if (ba_reserve(o, size) < 0) {
-            gk_decref(o);
+            gk__decref(o);
             return NULL;
         }
         memcpy(BA(o)->data, data, size);
@@ -221,7 +221,7 @@ static int64_t bytes_hash(gk_object *o)
 static gk_object *bytes_richcompare(gk_object *a, gk_object *b, int op)
 {
     if (!is_byteslike(a) || !is_byteslike(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     size_t na = gk__bytes_size(a), nb = gk__bytes_size(b);
     if ((op == GK_EQ || op == GK_NE) && na != nb)
         return gk__bool(op == GK_NE);
@@ -321,7 +321,7 @@ static gk_object *bytes_add(gk_object *a, gk_object *b)
         if (is_byteslike(a) && !((GK_TYPE(b)->flags & GK_TPFLAG_HEAPTYPE) &&
                                  gk__type_lookup_cstr(GK_TYPE(b), "__radd__")))
             return gk__raise(&gk__exc_TypeError, "can't concat %s to %s", GK_TYPE_NAME(b), GK_TYPE_NAME(a));
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     }
     size_t na = gk__bytes_size(a), nb = gk__bytes_size(b);
     gk__strbuf s;
@@ -338,10 +338,10 @@ static gk_object *bytes_mul(gk_object *a, gk_object *b)
 {
     gk_object *s = is_byteslike(a) ? a : b, *n = s == a ? b : a;
     if (!is_byteslike(s))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (!gk__is_int(n) && !GK_TYPE(n)->nb_index) {
         if ((GK_TYPE(n)->flags & GK_TPFLAG_HEAPTYPE) && gk__type_lookup_cstr(GK_TYPE(n), "__rmul__"))
-            return gk_incref(GK_NOTIMPLEMENTED);
+            return gk__incref(GK_NOTIMPLEMENTED);
         return gk__raise(&gk__exc_TypeError, "can't multiply sequence by non-int of type '%s'", GK_TYPE_NAME(n));
     }
     intptr_t k;
@@ -365,11 +365,11 @@ static gk_object *bytes_mul(gk_object *a, gk_object *b)
 static gk_object *bytes_mod(gk_object *a, gk_object *b)
 {
     if (!is_byteslike(a))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     gk_object *r = gk__bytes_percent(a, b);
     if (r && is_bytearray(a)) {
         gk_object *ba = gk__bytearray_new(B(r)->data, B(r)->size);
-        gk_decref(r);
+        gk__decref(r);
         r = ba;
     }
     return r;
@@ -383,7 +383,7 @@ static gk_object *bytes_iter_new(gk_object *o)
     bytes_iter *it = (bytes_iter *)gk__obj_new(&gk__bytes_iter_type, sizeof(bytes_iter));
     if (!it)
         return NULL;
-    it->seq = gk_incref(o);
+    it->seq = gk__incref(o);
     it->index = 0;
     return (gk_object *)it;
 }
@@ -406,7 +406,7 @@ static gk_object *biter_next(gk_object *o)
     return gk__int_from_i64(gk__bytes_data(it->seq)[it->index++]);
 }
 
-static gk_object *biter_self(gk_object *o) { return gk_incref(o); }
+static gk_object *biter_self(gk_object *o) { return gk__incref(o); }
 
 METH(biter_length_hint)
 {
@@ -621,7 +621,7 @@ static int list_add(gk_object *list, gk_object *self, const unsigned char *p, si
     if (!x)
         return -1;
     int rc = gk__list_append(list, x);
-    gk_decref(x);
+    gk__decref(x);
     return rc;
 }
 
@@ -706,7 +706,7 @@ static gk_object *bsplit(const char *fn, gk_object *self, gk_object *const *args
     size_t m = max < 0 ? SIZE_MAX : (size_t)max;
     int rc = sep ? split_sep(list, self, p, n, sep, sn, m, rev) : split_ws(list, self, p, n, m, rev);
     if (rc < 0) {
-        gk_decref(list);
+        gk__decref(list);
         return NULL;
     }
     if (rev) {
@@ -754,7 +754,7 @@ METH(bytes_splitlines)
         goto fail;
     return list;
 fail:
-    gk_decref(list);
+    gk__decref(list);
     return NULL;
 }
 
@@ -774,7 +774,7 @@ static gk_object *bstrip(const char *fn, gk_object *self, gk_object *const *args
         b--;
 #undef STRIPPED
     if (a == 0 && b == n && GK_TYPE(self) == &gk__bytes_type)
-        return gk_incref(self);
+        return gk__incref(self);
     return bmake(self, p + a, b - a);
 }
 
@@ -804,10 +804,10 @@ METH(bytes_join)
             gk__strbuf_append(&b, (const char *)gk__bytes_data(it), gk__bytes_size(it)) < 0)
             goto fail;
     }
-    gk_decref(seq);
+    gk__decref(seq);
     return bmake_buf(self, &b);
 fail:
-    gk_decref(seq);
+    gk__decref(seq);
     gk__strbuf_free(&b);
     return NULL;
 }
@@ -955,9 +955,9 @@ static gk_object *bpartition(gk_object *self, gk_object *sepo, bool rev)
         c = bmake(self, q + sn, n - (size_t)(q - p) - sn);
     }
     gk_object *t = (a && b && c) ? gk__tuple_pack(3, a, b, c) : NULL;
-    gk_xdecref(a);
-    gk_xdecref(b);
-    gk_xdecref(c);
+    gk__xdecref(a);
+    gk__xdecref(b);
+    gk__xdecref(c);
     return t;
 }
 
@@ -1052,7 +1052,7 @@ METH(bytes_fromhex)
     gk__strbuf_free(&b);
     if (r && gk__is_type(self) && self != (gk_object *)&gk__bytes_type && self != (gk_object *)&gk__bytearray_type) {
         gk_object *sub = gk__call1(self, r);
-        gk_decref(r);
+        gk__decref(r);
         r = sub;
     }
     return r;
@@ -1064,6 +1064,450 @@ METH(bytes_getnewargs)
     if (!c)
         return NULL;
     gk_object *t = gk__tuple_pack(1, c);
-    gk_decref(c);
+    gk__decref(c);
     return t;
 }
+
+/* ------------------------------------------------------------------ */
+/* Construction                                                        */
+
+static int fill_iterable(gk_object *src, gk__strbuf *out, const char *kind)
+{
+    gk_object *it = gk__iter(src);
+    if (!it) {
+        if (gk__err_matches(&gk__exc_TypeError)) {
+            gk__err_clear();
+            gk__raise(&gk__exc_TypeError, "cannot convert '%s' object to %s", GK_TYPE_NAME(src), kind);
+        }
+        return -1;
+    }
+    gk_object *v;
+    int rc = 0;
+    while (rc == 0 && (v = gk__iternext(it))) {
+        int c;
+        if (byte_value(v, &c) < 0) {
+            if (gk__err_matches(&gk__exc_ValueError) && strcmp(kind, "bytes") == 0) {
+                gk__err_clear();
+                gk__raise(&gk__exc_ValueError, "bytes must be in range(0, 256)");
+            }
+            rc = -1;
+        } else {
+            char ch = (char)c;
+            rc = gk__strbuf_append(out, &ch, 1);
+        }
+        gk__decref(v);
+    }
+    gk__decref(it);
+    return rc < 0 || gk__err_occurred() ? -1 : 0;
+}
+
+/* Appends the bytes that bytes(src, enc, err) / bytearray(...) would hold. */
+static int fill_from(gk_object *src, gk_object *enc, gk_object *err, gk__strbuf *out, const char *kind)
+{
+    if (gk__is_str(src)) {
+        if (!enc)
+            return gk__raise(&gk__exc_TypeError, "string argument without an encoding"), -1;
+        if (!gk__is_str(enc) || (err && !gk__is_str(err)))
+            return gk__raise(&gk__exc_TypeError, "%s() argument 'encoding' must be str, not %s", kind,
+                             GK_TYPE_NAME(gk__is_str(enc) ? err : enc)), -1;
+        gk_object *b = gk__str_encode(src, gk__str_utf8(enc), err ? gk__str_utf8(err) : NULL);
+        if (!b)
+            return -1;
+        int rc = gk__strbuf_append(out, (const char *)gk__bytes_data(b), gk__bytes_size(b));
+        gk__decref(b);
+        return rc;
+    }
+    if (enc)
+        return gk__raise(&gk__exc_TypeError, "encoding without a string argument"), -1;
+    if (err)
+        return gk__raise(&gk__exc_TypeError, "errors without a string argument"), -1;
+    if (is_byteslike(src))
+        return gk__strbuf_append(out, (const char *)gk__bytes_data(src), gk__bytes_size(src));
+    if (gk__is_int(src) || GK_TYPE(src)->nb_index) {
+        intptr_t n;
+        if (gk__index_to_ssize(src, &n) < 0)
+            return -1;
+        if (n < 0)
+            return gk__raise(&gk__exc_ValueError, "negative count"), -1;
+        for (intptr_t i = 0; i < n; i++)
+            if (gk__strbuf_append(out, "", 1) < 0)
+                return -1;
+        return 0;
+    }
+    if (kind[0] == 'b' && strcmp(kind, "bytes") == 0 && gk__type_lookup_cstr(GK_TYPE(src), "__bytes__")) {
+        gk_object *b = gk__call_special(src, "__bytes__", NULL, 0);
+        if (!b)
+            return -1;
+        if (!gk__is_bytes(b)) {
+            gk__raise(&gk__exc_TypeError, "__bytes__ returned non-bytes (type %s)", GK_TYPE_NAME(b));
+            gk__decref(b);
+            return -1;
+        }
+        int rc = gk__strbuf_append(out, (const char *)gk__bytes_data(b), gk__bytes_size(b));
+        gk__decref(b);
+        return rc;
+    }
+    return fill_iterable(src, out, kind);
+}
+
+static gk_object *bytes_new(gk_type *type, gk_object *const *args, size_t nargs, gk_object *kwnames)
+{
+    static const char *const names[] = {"source", "encoding", "errors"};
+    gk_object *out[3];
+    bool ba = gk__type_is_subtype(type, &gk__bytearray_type);
+    const char *kind = ba ? "bytearray" : "bytes";
+    if (gk__parse_args(kind, args, nargs, kwnames, names, 0, 3, out) < 0)
+        return NULL;
+    if (!ba && out[0] && !out[1] && !out[2] && GK_TYPE(out[0]) == &gk__bytes_type && type == &gk__bytes_type)
+        return gk__incref(out[0]);
+    gk__strbuf b;
+    gk__strbuf_init(&b);
+    if (!out[0] && (out[1] || out[2])) {
+        gk__raise(&gk__exc_TypeError, out[1] ? "encoding without a string argument"
+                                             : "errors without a string argument");
+        return NULL;
+    }
+    if (out[0] && fill_from(out[0], out[1], out[2], &b, kind) < 0) {
+        gk__strbuf_free(&b);
+        return NULL;
+    }
+    gk_object *r;
+    if (ba) {
+        r = bytearray_alloc(type, b.data, b.size);
+    } else {
+        r = bytes_alloc(type, b.size);
+        if (r && b.size)
+            memcpy(B(r)->data, b.data, b.size);
+    }
+    gk__strbuf_free(&b);
+    return r;
+}
+
+static int bytes_init(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
+{
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* bytearray mutation                                                  */
+
+static int ba_resize(gk_object *o, size_t n)
+{
+    if (ba_reserve(o, n) < 0)
+        return -1;
+    BA(o)->size = n;
+    BA(o)->data[n] = 0;
+    return 0;
+}
+
+/* Replaces bytes [a, b) of o with n bytes from p. */
+static int ba_splice(gk_object *o, size_t a, size_t b, const unsigned char *p, size_t n)
+{
+    size_t old = BA(o)->size, tail = old - b;
+    unsigned char *copy = NULL;
+    if (n && p >= BA(o)->data && BA(o)->data && p < BA(o)->data + BA(o)->cap + 1) {
+        if (!(copy = malloc(n))) {
+            gk__raise_nomemory();
+            return -1;
+        }
+        memcpy(copy, p, n);
+        p = copy;
+    }
+    if (n > b - a && ba_reserve(o, old + n - (b - a)) < 0) {
+        free(copy);
+        return -1;
+    }
+    unsigned char *d = BA(o)->data;
+    if (d) {
+        memmove(d + a + n, d + b, tail);
+        if (n)
+            memcpy(d + a, p, n);
+        BA(o)->size = a + n + tail;
+        d[BA(o)->size] = 0;
+    }
+    free(copy);
+    return 0;
+}
+
+static int ba_setslice(gk_object *o, gk_object *key, gk_object *value)
+{
+    intptr_t start, stop, step, len;
+    if (gk__slice_indices(key, (intptr_t)BA(o)->size, &start, &stop, &step, &len) < 0)
+        return -1;
+    gk__strbuf b;
+    gk__strbuf_init(&b);
+    if (value) {
+        if (gk__is_int(value) || gk__is_str(value)) {
+            gk__raise(&gk__exc_TypeError, "can assign only bytes, buffers, or iterables of ints in range(0, 256)");
+            return -1;
+        }
+        if (fill_from(value, NULL, NULL, &b, "bytearray") < 0) {
+            gk__strbuf_free(&b);
+            return -1;
+        }
+    }
+    int rc = 0;
+    if (step == 1) {
+        if (stop < start)
+            stop = start;
+        rc = ba_splice(o, (size_t)start, (size_t)stop, (const unsigned char *)b.data, b.size);
+    } else if (value) {
+        if ((size_t)len != b.size) {
+            gk__raise(&gk__exc_ValueError, "attempt to assign bytes of size %zu to extended slice of size %zd",
+                      b.size, len);
+            rc = -1;
+        } else {
+            for (intptr_t i = 0, j = start; i < len; i++, j += step)
+                BA(o)->data[j] = (unsigned char)b.data[i];
+        }
+    } else {
+        unsigned char *d = BA(o)->data;
+        size_t w = 0, n = BA(o)->size;
+        for (size_t r = 0; r < n; r++) {
+            bool del = step > 0 ? ((intptr_t)r >= start && (intptr_t)r < stop && ((intptr_t)r - start) % step == 0)
+                                : ((intptr_t)r <= start && (intptr_t)r > stop && (start - (intptr_t)r) % (-step) == 0);
+            if (!del)
+                d[w++] = d[r];
+        }
+        if (d)
+            ba_resize(o, w);
+    }
+    gk__strbuf_free(&b);
+    return rc;
+}
+
+static int ba_setitem(gk_object *o, gk_object *key, gk_object *value)
+{
+    if (gk__is_slice(key))
+        return ba_setslice(o, key, value);
+    if (!gk__is_int(key) && !GK_TYPE(key)->nb_index) {
+        gk__raise(&gk__exc_TypeError, "bytearray indices must be integers or slices, not %s", GK_TYPE_NAME(key));
+        return -1;
+    }
+    intptr_t i, n = (intptr_t)BA(o)->size;
+    if (gk__index_to_ssize(key, &i) < 0)
+        return -1;
+    if (i < 0)
+        i += n;
+    if (i < 0 || i >= n) {
+        gk__raise(&gk__exc_IndexError, "bytearray index out of range");
+        return -1;
+    }
+    if (!value)
+        return ba_splice(o, (size_t)i, (size_t)i + 1, NULL, 0);
+    int c;
+    if (byte_value(value, &c) < 0)
+        return -1;
+    BA(o)->data[i] = (unsigned char)c;
+    return 0;
+}
+
+static gk_object *ba_iadd(gk_object *a, gk_object *b)
+{
+    if (!is_bytearray(a))
+        return gk__incref(GK_NOTIMPLEMENTED);
+    const unsigned char *p;
+    size_t n;
+    if (buffer_arg(b, &p, &n) < 0) {
+        gk__err_clear();
+        return gk__raise(&gk__exc_TypeError, "can't concat %s to %s", GK_TYPE_NAME(b), GK_TYPE_NAME(a));
+    }
+    if (ba_splice(a, BA(a)->size, BA(a)->size, p, n) < 0)
+        return NULL;
+    return gk__incref(a);
+}
+
+METH(ba_append)
+{
+    if (gk__check_args("append", nargs, kwnames, 1, 1) < 0)
+        return NULL;
+    int c;
+    if (byte_value(args[0], &c) < 0)
+        return NULL;
+    unsigned char ch = (unsigned char)c;
+    if (ba_splice(self, BA(self)->size, BA(self)->size, &ch, 1) < 0)
+        return NULL;
+    return gk__none_ref();
+}
+
+METH(ba_extend)
+{
+    if (gk__check_args("extend", nargs, kwnames, 1, 1) < 0)
+        return NULL;
+    gk__strbuf b;
+    gk__strbuf_init(&b);
+    if (gk__is_str(args[0]) || gk__is_int(args[0])) {
+        gk__raise(&gk__exc_TypeError, gk__is_str(args[0]) ? "expected iterable of integers; got: 'str'"
+                                                           : "can't extend bytearray with int");
+        return NULL;
+    }
+    if (fill_from(args[0], NULL, NULL, &b, "bytearray") < 0 ||
+        ba_splice(self, BA(self)->size, BA(self)->size, (const unsigned char *)b.data, b.size) < 0) {
+        gk__strbuf_free(&b);
+        return NULL;
+    }
+    gk__strbuf_free(&b);
+    return gk__none_ref();
+}
+
+METH(ba_pop)
+{
+    if (gk__check_args("pop", nargs, kwnames, 0, 1) < 0)
+        return NULL;
+    intptr_t n = (intptr_t)BA(self)->size, i = -1;
+    if (nargs && gk__index_to_ssize(args[0], &i) < 0)
+        return NULL;
+    if (n == 0)
+        return gk__raise(&gk__exc_IndexError, "pop from empty bytearray");
+    if (i < 0)
+        i += n;
+    if (i < 0 || i >= n)
+        return gk__raise(&gk__exc_IndexError, "pop index out of range");
+    int c = BA(self)->data[i];
+    if (ba_splice(self, (size_t)i, (size_t)i + 1, NULL, 0) < 0)
+        return NULL;
+    return gk__int_from_i64(c);
+}
+
+METH(ba_insert)
+{
+    if (gk__check_args("insert", nargs, kwnames, 2, 2) < 0)
+        return NULL;
+    intptr_t n = (intptr_t)BA(self)->size, i;
+    int c;
+    if (gk__index_to_ssize(args[0], &i) < 0 || byte_value(args[1], &c) < 0)
+        return NULL;
+    if (i < 0) { i += n; if (i < 0) i = 0; }
+    if (i > n) i = n;
+    unsigned char ch = (unsigned char)c;
+    if (ba_splice(self, (size_t)i, (size_t)i, &ch, 1) < 0)
+        return NULL;
+    return gk__none_ref();
+}
+
+METH(ba_remove)
+{
+    if (gk__check_args("remove", nargs, kwnames, 1, 1) < 0)
+        return NULL;
+    int c;
+    if (byte_value(args[0], &c) < 0)
+        return NULL;
+    unsigned char *d = BA(self)->data, *q = d ? memchr(d, c, BA(self)->size) : NULL;
+    if (!q)
+        return gk__raise(&gk__exc_ValueError, "value not found in bytearray");
+    if (ba_splice(self, (size_t)(q - d), (size_t)(q - d) + 1, NULL, 0) < 0)
+        return NULL;
+    return gk__none_ref();
+}
+
+METH(ba_clear)
+{
+    if (gk__check_args("clear", nargs, kwnames, 0, 0) < 0)
+        return NULL;
+    BA(self)->size = 0;
+    if (BA(self)->data)
+        BA(self)->data[0] = 0;
+    return gk__none_ref();
+}
+
+METH(ba_reverse)
+{
+    if (gk__check_args("reverse", nargs, kwnames, 0, 0) < 0)
+        return NULL;
+    unsigned char *d = BA(self)->data;
+    for (size_t i = 0, n = BA(self)->size; i < n / 2; i++) {
+        unsigned char t = d[i];
+        d[i] = d[n - 1 - i];
+        d[n - 1 - i] = t;
+    }
+    return gk__none_ref();
+}
+
+METH(ba_copy)
+{
+    if (gk__check_args("copy", nargs, kwnames, 0, 0) < 0)
+        return NULL;
+    return gk__bytearray_new(gk__bytes_data(self), BA(self)->size);
+}
+
+/* ------------------------------------------------------------------ */
+/* Types                                                               */
+
+#define COMMON_METHODS \
+    {"decode", bytes_decode, 0, NULL}, {"hex", bytes_hex, 0, NULL}, \
+    {"fromhex", bytes_fromhex, GK_METH_CLASS, NULL}, \
+    {"find", bytes_find, 0, NULL}, {"rfind", bytes_rfind, 0, NULL}, \
+    {"index", bytes_index, 0, NULL}, {"rindex", bytes_rindex, 0, NULL}, \
+    {"count", bytes_count, 0, NULL}, {"replace", bytes_replace, 0, NULL}, \
+    {"split", bytes_split, 0, NULL}, {"rsplit", bytes_rsplit, 0, NULL}, \
+    {"splitlines", bytes_splitlines, 0, NULL}, \
+    {"strip", bytes_strip, 0, NULL}, {"lstrip", bytes_lstrip, 0, NULL}, {"rstrip", bytes_rstrip, 0, NULL}, \
+    {"join", bytes_join, 0, NULL}, {"startswith", bytes_startswith, 0, NULL}, \
+    {"endswith", bytes_endswith, 0, NULL}, {"removeprefix", bytes_removeprefix, 0, NULL}, \
+    {"removesuffix", bytes_removesuffix, 0, NULL}, \
+    {"upper", bytes_upper, 0, NULL}, {"lower", bytes_lower, 0, NULL}, \
+    {"swapcase", bytes_swapcase, 0, NULL}, {"capitalize", bytes_capitalize, 0, NULL}, \
+    {"partition", bytes_partition, 0, NULL}, {"rpartition", bytes_rpartition, 0, NULL}, \
+    {"isdigit", bytes_isdigit, 0, NULL}, {"isalpha", bytes_isalpha, 0, NULL}, \
+    {"isalnum", bytes_isalnum, 0, NULL}, {"isspace", bytes_isspace, 0, NULL}, \
+    {"isupper", bytes_isupper, 0, NULL}, {"islower", bytes_islower, 0, NULL}, \
+    {"isascii", bytes_isascii, 0, NULL}
+
+static const gk__methoddef bytes_methods[] = {
+    COMMON_METHODS,
+    {"__getnewargs__", bytes_getnewargs, 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static const gk__methoddef bytearray_methods[] = {
+    COMMON_METHODS,
+    {"append", ba_append, 0, NULL}, {"extend", ba_extend, 0, NULL}, {"pop", ba_pop, 0, NULL},
+    {"insert", ba_insert, 0, NULL}, {"remove", ba_remove, 0, NULL}, {"clear", ba_clear, 0, NULL},
+    {"reverse", ba_reverse, 0, NULL}, {"copy", ba_copy, 0, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+gk_type gk__bytes_type = {
+    .ob = GK_STATIC_HEAD(&gk__type_type),
+    .name = "bytes",
+    .basicsize = sizeof(gk_bytes),
+    .flags = GK_TPFLAG_BASETYPE | GK_TPFLAG_BYTES_SUBCLASS,
+    .dealloc = bytes_dealloc,
+    .repr = bytes_repr,
+    .str = bytes_repr,
+    .hash = bytes_hash,
+    .richcompare = bytes_richcompare,
+    .getattr = gk__object_generic_getattr,
+    .iter = bytes_iter_new,
+    .new_ = bytes_new,
+    .init = bytes_init,
+    .nb = { [GK_BINOP_ADD] = bytes_add, [GK_BINOP_MUL] = bytes_mul, [GK_BINOP_MOD] = bytes_mod },
+    .len = bytes_len,
+    .getitem = bytes_getitem,
+    .contains = bytes_contains,
+    .methods = bytes_methods,
+    .doc = "bytes(iterable_of_ints) -> bytes\nbytes(string, encoding[, errors]) -> bytes",
+};
+
+gk_type gk__bytearray_type = {
+    .ob = GK_STATIC_HEAD(&gk__type_type),
+    .name = "bytearray",
+    .basicsize = sizeof(gk_bytearray),
+    .flags = GK_TPFLAG_BASETYPE,
+    .dealloc = bytearray_dealloc,
+    .repr = bytes_repr,
+    .str = bytes_repr,
+    .richcompare = bytes_richcompare,
+    .getattr = gk__object_generic_getattr,
+    .iter = bytes_iter_new,
+    .new_ = bytes_new,
+    .init = bytes_init,
+    .nb = { [GK_BINOP_ADD] = bytes_add, [GK_BINOP_MUL] = bytes_mul, [GK_BINOP_MOD] = bytes_mod },
+    .nb_inplace = { [GK_BINOP_ADD] = ba_iadd },
+    .len = bytes_len,
+    .getitem = bytes_getitem,
+    .setitem = ba_setitem,
+    .contains = bytes_contains,
+    .methods = bytearray_methods,
+    .doc = "bytearray(iterable_of_ints) -> bytearray",
+};

@@ -54,7 +54,7 @@ static gk_object *dict_alloc(gk_type *type)
     if (!d)
         return NULL;
     if (dict_alloc_tables(d, MINSIZE) < 0) {
-        gk_decref((gk_object *)d);
+        gk__decref((gk_object *)d);
         return NULL;
     }
     return (gk_object *)d;
@@ -103,11 +103,24 @@ static int dict_resize(gk_dict *d, size_t minsize)
     return 0;
 }
 
+/* Equality without side effects for exact str and small int keys: 1 / 0,
+ * or -1 when the general comparison is needed. */
+static inline int fast_eq(gk_object *a, gk_object *b)
+{
+    gk_type *t = GK_TYPE(a);
+    if (t != GK_TYPE(b))
+        return -1;
+    if (t == &gk__str_type)
+        return gk__str_eq(a, b);
+    if (t == &gk__int_type && gk__int_is_small(a) && gk__int_is_small(b))
+        return gk__int_small_value(a) == gk__int_small_value(b);
+    return -1;
+}
+
 /* Finds key: returns the entry number or -1 (not found), -2 on error.
  * *slot gets the index-table slot of the hit (when found). */
 static intptr_t lookup(gk_dict *d, gk_object *key, int64_t hash, size_t *slot)
 {
-    bool fast = GK_TYPE(key) == &gk__str_type;
 restart:;
     size_t mask = d->mask, i = (size_t)hash & mask;
     uint64_t perturb = (uint64_t)hash;
@@ -122,18 +135,19 @@ restart:;
                 return ix;
             }
             if (e->hash == hash) {
-                if (fast && GK_TYPE(e->key) == &gk__str_type) {
-                    if (gk__str_eq(e->key, key)) {
+                int fe = fast_eq(e->key, key);
+                if (fe >= 0) {
+                    if (fe) {
                         *slot = i;
                         return ix;
                     }
                 } else {
-                    gk_object *start = gk_incref(e->key);
+                    gk_object *start = gk__incref(e->key);
                     dentry *table = d->entries;
                     int r = gk__richcompare_bool(start, key, GK_EQ);
                     bool changed = table != d->entries || d->mask != mask ||
                                    (size_t)ix >= d->nentries || d->entries[ix].key != start;
-                    gk_decref(start);
+                    gk__decref(start);
                     if (r < 0)
                         return -2;
                     if (changed)
@@ -159,16 +173,16 @@ static int insert(gk_dict *d, gk_object *key, int64_t hash, gk_object *value)
         return -1;
     if (ix >= 0) {
         gk_object *old = d->entries[ix].value;
-        d->entries[ix].value = gk_incref(value);
-        gk_decref(old);
+        d->entries[ix].value = gk__incref(value);
+        gk__decref(old);
         return 0;
     }
     if (d->nentries >= usable(d->mask + 1) && dict_resize(d, d->used * 3) < 0)
         return -1;
     size_t n = d->nentries++;
     d->entries[n].hash = hash;
-    d->entries[n].key = gk_incref(key);
-    d->entries[n].value = gk_incref(value);
+    d->entries[n].key = gk__incref(key);
+    d->entries[n].value = gk__incref(value);
     d->index[free_slot(d, hash)] = (intptr_t)n;
     d->used++;
     return 0;
@@ -182,8 +196,8 @@ static void remove_entry(gk_dict *d, size_t slot, intptr_t ix)
     d->index[slot] = IX_DUMMY;
     e->key = e->value = NULL;
     d->used--;
-    gk_decref(k);
-    gk_decref(v);
+    gk__decref(k);
+    gk__decref(v);
 }
 
 /* Returns a BORROWED value or NULL (exception pending only on error). */
@@ -226,10 +240,10 @@ static int raise_key_error(gk_object *key)
     if (!args)
         return -1;
     gk_object *exc = gk__exc_new(&gk__exc_KeyError, args);
-    gk_decref(args);
+    gk__decref(args);
     if (exc) {
         gk__raise_obj(exc);
-        gk_decref(exc);
+        gk__decref(exc);
     }
     return -1;
 }
@@ -291,8 +305,8 @@ void gk__dict_clear(gk_object *o)
     d->used = d->nentries = 0;
     for (size_t i = 0; i < n; i++)
         if (en[i].key) {
-            gk_decref(en[i].key);
-            gk_decref(en[i].value);
+            gk__decref(en[i].key);
+            gk__decref(en[i].value);
         }
     free(en);
     free(ix);
@@ -313,7 +327,7 @@ gk_object *gk__dict_copy(gk_object *o)
             goto fail;
     return r;
 fail:
-    gk_decref(r);
+    gk__decref(r);
     return NULL;
 }
 
@@ -327,7 +341,7 @@ gk_object *gk__dict_keys_list(gk_object *o)
     size_t k = 0;
     for (size_t i = 0; i < d->nentries; i++)
         if (d->entries[i].key)
-            GK_LIST_SET(l, k++, gk_incref(d->entries[i].key));
+            GK_LIST_SET(l, k++, gk__incref(d->entries[i].key));
     return l;
 }
 
@@ -337,7 +351,7 @@ static int has_keys(gk_object *o)
     gk_object *k = gk__getattr_opt(o, gk__str_intern("keys"));
     if (!k)
         return gk__err_occurred() ? -1 : 0;
-    gk_decref(k);
+    gk__decref(k);
     return 1;
 }
 
@@ -365,11 +379,7 @@ static int merge_one(gk_object *d, gk_object *key, int64_t h, gk_object *value, 
     if (override == 1)
         return insert(DCT(d), key, h, value);
     if (override == 2 && !gk__is_str(key)) {
-        if (fname)
-            gk__raise(&gk__exc_TypeError, "%U%s keywords must be strings", fname,
-                      gk__str_utf8(fname)[0] && strchr(gk__str_utf8(fname), '(') ? "" : "()");
-        else
-            gk__raise(&gk__exc_TypeError, "keywords must be strings");
+        gk__raise(&gk__exc_TypeError, "keywords must be strings");
         return -1;
     }
     size_t slot;
@@ -390,10 +400,10 @@ static int merge_mapping(gk_object *d, gk_object *other, int override, gk_object
         for (size_t i = 0; i < o->nentries; i++) {
             if (!o->entries[i].key)
                 continue;
-            gk_object *k = gk_incref(o->entries[i].key), *v = gk_incref(o->entries[i].value);
+            gk_object *k = gk__incref(o->entries[i].key), *v = gk__incref(o->entries[i].value);
             int r = merge_one(d, k, o->entries[i].hash, v, override, fname);
-            gk_decref(k);
-            gk_decref(v);
+            gk__decref(k);
+            gk__decref(v);
             if (r < 0)
                 return -1;
             if (i >= o->nentries)
@@ -405,7 +415,7 @@ static int merge_mapping(gk_object *d, gk_object *other, int override, gk_object
     if (!keys)
         return -1;
     gk_object *it = gk__iter(keys);
-    gk_decref(keys);
+    gk__decref(keys);
     if (!it)
         return -1;
     gk_object *k;
@@ -413,14 +423,14 @@ static int merge_mapping(gk_object *d, gk_object *other, int override, gk_object
         gk_object *v = gk__getitem(other, k);
         int64_t h = v ? gk__hash(k) : -1;
         int r = h == -1 ? -1 : merge_one(d, k, h, v, override, fname);
-        gk_decref(k);
-        gk_xdecref(v);
+        gk__decref(k);
+        gk__xdecref(v);
         if (r < 0) {
-            gk_decref(it);
+            gk__decref(it);
             return -1;
         }
     }
-    gk_decref(it);
+    gk__decref(it);
     return gk__err_occurred() ? -1 : 0;
 }
 
@@ -433,11 +443,11 @@ static int merge_pairs(gk_object *d, gk_object *seq)
     for (size_t n = 0; (item = gk__iternext(it)) != NULL; n++) {
         gk_object *fast = NULL;
         if (gk__is_tuple(item) || gk__is_list(item)) {
-            fast = gk_incref(item);
+            fast = gk__incref(item);
         } else {
             gk_object *iit = gk__iter(item);
             if (iit) {
-                gk_decref(iit);
+                gk__decref(iit);
                 fast = gk__sequence_list(item);
             } else if (gk__err_matches(&gk__exc_TypeError)) {
                 gk__err_clear();
@@ -445,29 +455,29 @@ static int merge_pairs(gk_object *d, gk_object *seq)
                           "cannot convert dictionary update sequence element #%zu to a sequence", n);
             }
         }
-        gk_decref(item);
+        gk__decref(item);
         if (!fast)
             goto fail;
         size_t len = gk__is_tuple(fast) ? gk__tuple_size(fast) : gk__list_size(fast);
         if (len != 2) {
-            gk_decref(fast);
+            gk__decref(fast);
             gk__raise(&gk__exc_ValueError,
                       "dictionary update sequence element #%zu has length %zu; 2 is required", n, len);
             goto fail;
         }
         gk_object **p = gk__is_tuple(fast) ? gk__tuple_items(fast) : gk__list_items(fast);
-        gk_object *k = gk_incref(p[0]), *v = gk_incref(p[1]);
-        gk_decref(fast);
+        gk_object *k = gk__incref(p[0]), *v = gk__incref(p[1]);
+        gk__decref(fast);
         int r = gk__dict_set(d, k, v);
-        gk_decref(k);
-        gk_decref(v);
+        gk__decref(k);
+        gk__decref(v);
         if (r < 0)
             goto fail;
     }
-    gk_decref(it);
+    gk__decref(it);
     return gk__err_occurred() ? -1 : 0;
 fail:
-    gk_decref(it);
+    gk__decref(it);
     return -1;
 }
 
@@ -514,8 +524,8 @@ static void dict_dealloc(gk_object *o)
     d->used = d->nentries = 0;
     for (size_t i = 0; i < n; i++)
         if (en[i].key) {
-            gk_decref(en[i].key);
-            gk_decref(en[i].value);
+            gk__decref(en[i].key);
+            gk__decref(en[i].value);
         }
     free(en);
     gk__gc_free(o);
@@ -557,17 +567,17 @@ static gk_object *dict_repr(gk_object *o)
     for (size_t i = 0; i < d->nentries; i++) {
         if (!d->entries[i].key)
             continue;
-        gk_object *k = gk_incref(d->entries[i].key), *v = gk_incref(d->entries[i].value);
+        gk_object *k = gk__incref(d->entries[i].key), *v = gk__incref(d->entries[i].value);
         gk_object *ks = gk__repr(k), *vs = ks ? gk__repr(v) : NULL;
-        gk_decref(k);
-        gk_decref(v);
+        gk__decref(k);
+        gk__decref(v);
         int e = -1;
         if (vs && (first || gk__strbuf_append(&b, ", ", 2) == 0) &&
             gk__strbuf_append_str(&b, ks) == 0 && gk__strbuf_append(&b, ": ", 2) == 0 &&
             gk__strbuf_append_str(&b, vs) == 0)
             e = 0;
-        gk_xdecref(ks);
-        gk_xdecref(vs);
+        gk__xdecref(ks);
+        gk__xdecref(vs);
         if (e < 0)
             goto fail;
         first = false;
@@ -592,7 +602,7 @@ static gk_object *dict_getitem(gk_object *o, gk_object *key)
     size_t slot;
     intptr_t ix = lookup(DCT(o), key, h, &slot);
     if (ix >= 0)
-        return gk_incref(DCT(o)->entries[ix].value);
+        return gk__incref(DCT(o)->entries[ix].value);
     if (ix == -2)
         return NULL;
     if (GK_TYPE(o) != &gk__dict_type && gk__type_lookup_cstr(GK_TYPE(o), "__missing__"))
@@ -623,17 +633,17 @@ static int dict_equal(gk_dict *a, gk_dict *b)
     for (size_t i = 0; i < a->nentries; i++) {
         if (!a->entries[i].key)
             continue;
-        gk_object *k = gk_incref(a->entries[i].key), *v = gk_incref(a->entries[i].value);
+        gk_object *k = gk__incref(a->entries[i].key), *v = gk__incref(a->entries[i].value);
         size_t slot;
         intptr_t ix = lookup(b, k, a->entries[i].hash, &slot);
         int r = ix == -2 ? -1 : 0;
         if (ix >= 0) {
-            gk_object *bv = gk_incref(b->entries[ix].value);
+            gk_object *bv = gk__incref(b->entries[ix].value);
             r = gk__richcompare_bool(v, bv, GK_EQ);
-            gk_decref(bv);
+            gk__decref(bv);
         }
-        gk_decref(k);
-        gk_decref(v);
+        gk__decref(k);
+        gk__decref(v);
         if (r <= 0)
             return r;
     }
@@ -643,7 +653,7 @@ static int dict_equal(gk_dict *a, gk_dict *b)
 static gk_object *dict_richcompare(gk_object *a, gk_object *b, int op)
 {
     if (!gk__is_dict(a) || !gk__is_dict(b) || (op != GK_EQ && op != GK_NE))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     int r = dict_equal(DCT(a), DCT(b));
     if (r < 0)
         return NULL;
@@ -653,7 +663,7 @@ static gk_object *dict_richcompare(gk_object *a, gk_object *b, int op)
 static gk_object *dict_or(gk_object *a, gk_object *b)
 {
     if (!gk__is_dict(a) || !gk__is_dict(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     gk_object *r = gk__dict_copy(a);
     if (r && gk__dict_update(r, b) < 0)
         GK_CLEAR(r);
@@ -663,10 +673,10 @@ static gk_object *dict_or(gk_object *a, gk_object *b)
 static gk_object *dict_ior(gk_object *a, gk_object *b)
 {
     if (!gk__is_dict(a))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (gk__dict_update(a, b) < 0)
         return NULL;
-    return gk_incref(a);
+    return gk__incref(a);
 }
 
 static gk_object *dict_new_slot(gk_type *type, gk_object *const *args, size_t nargs, gk_object *kw)
@@ -709,10 +719,10 @@ static gk_object *m_get(gk_object *self, gk_object *const *args, size_t nargs, g
         return NULL;
     gk_object *v = gk__dict_get(self, args[0]);
     if (v)
-        return gk_incref(v);
+        return gk__incref(v);
     if (gk__err_occurred())
         return NULL;
-    return gk_incref(nargs > 1 ? args[1] : GK_NONE);
+    return gk__incref(nargs > 1 ? args[1] : GK_NONE);
 }
 
 static gk_object *m_pop(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
@@ -732,18 +742,18 @@ static gk_object *m_pop(gk_object *self, gk_object *const *args, size_t nargs, g
         return NULL;
     if (ix < 0) {
         if (nargs > 1)
-            return gk_incref(args[1]);
+            return gk__incref(args[1]);
         raise_key_error(args[0]);
         return NULL;
     }
-    gk_object *v = gk_incref(DCT(self)->entries[ix].value);
+    gk_object *v = gk__incref(DCT(self)->entries[ix].value);
     remove_entry(DCT(self), slot, ix);
     return v;
 }
 
 static gk_object *m_popitem(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("popitem", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("dict.popitem", nargs, kw, 0, 0) < 0)
         return NULL;
     gk_dict *d = DCT(self);
     if (d->used == 0)
@@ -771,13 +781,13 @@ static gk_object *m_setdefault(gk_object *self, gk_object *const *args, size_t n
         return NULL;
     gk_object *v = gk__dict_get(self, args[0]);
     if (v)
-        return gk_incref(v);
+        return gk__incref(v);
     if (gk__err_occurred())
         return NULL;
     gk_object *dflt = nargs > 1 ? args[1] : GK_NONE;
     if (gk__dict_set(self, args[0], dflt) < 0)
         return NULL;
-    return gk_incref(dflt);
+    return gk__incref(dflt);
 }
 
 static gk_object *m_update(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
@@ -789,14 +799,14 @@ static gk_object *m_update(gk_object *self, gk_object *const *args, size_t nargs
 
 static gk_object *m_copy(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("copy", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("dict.copy", nargs, kw, 0, 0) < 0)
         return NULL;
     return gk__dict_copy(self);
 }
 
 static gk_object *m_clear(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("clear", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("dict.clear", nargs, kw, 0, 0) < 0)
         return NULL;
     gk__dict_clear(self);
     return gk__none_ref();
@@ -817,18 +827,18 @@ static gk_object *m_fromkeys(gk_object *cls, gk_object *const *args, size_t narg
     bool exact = GK_TYPE(d) == &gk__dict_type;
     while ((k = gk__iternext(it)) != NULL) {
         int r = exact ? gk__dict_set(d, k, value) : gk__setitem(d, k, value);
-        gk_decref(k);
+        gk__decref(k);
         if (r < 0) {
-            gk_decref(it);
+            gk__decref(it);
             goto fail;
         }
     }
-    gk_decref(it);
+    gk__decref(it);
     if (gk__err_occurred())
         goto fail;
     return d;
 fail:
-    gk_decref(d);
+    gk__decref(d);
     return NULL;
 }
 
@@ -836,28 +846,28 @@ static gk_object *view_new(gk_type *type, gk_object *d);
 
 static gk_object *m_keys(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("keys", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("dict.keys", nargs, kw, 0, 0) < 0)
         return NULL;
     return view_new(&gk__dict_keys_type, self);
 }
 
 static gk_object *m_values(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("values", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("dict.values", nargs, kw, 0, 0) < 0)
         return NULL;
     return view_new(&gk__dict_values_type, self);
 }
 
 static gk_object *m_items(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("items", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("dict.items", nargs, kw, 0, 0) < 0)
         return NULL;
     return view_new(&gk__dict_items_type, self);
 }
 
 static gk_object *m_reversed(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("__reversed__", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("dict.__reversed__", nargs, kw, 0, 0) < 0)
         return NULL;
     return dict_iter_make(self, K_KEYS, true);
 }
@@ -915,12 +925,22 @@ typedef struct {
     bool rev;
 } dict_iter;
 
+static gk_type dict_valueiter_type, dict_itemiter_type, dict_revkeyiter_type,
+    dict_revvalueiter_type, dict_revitemiter_type;
+
 static gk_object *dict_iter_make(gk_object *d, int kind, bool rev)
 {
-    dict_iter *it = (dict_iter *)gk__gc_new(&gk__dict_iter_type, sizeof(dict_iter));
+    static gk_type *const types[2][3] = {
+        {&gk__dict_iter_type, &dict_valueiter_type, &dict_itemiter_type},
+        {&dict_revkeyiter_type, &dict_revvalueiter_type, &dict_revitemiter_type},
+    };
+    gk_type *t = types[rev][kind];
+    if (!(t->flags & GK_TPFLAG_READY) && gk__type_ready(t) < 0)
+        return NULL;
+    dict_iter *it = (dict_iter *)gk__gc_new(t, sizeof(dict_iter));
     if (!it)
         return NULL;
-    it->dict = gk_incref(d);
+    it->dict = gk__incref(d);
     it->used = DCT(d)->used;
     it->left = it->used;
     it->pos = rev ? DCT(d)->nentries : 0;
@@ -947,7 +967,7 @@ static int diter_clear(gk_object *o)
     return 0;
 }
 
-static gk_object *diter_self(gk_object *o) { return gk_incref(o); }
+static gk_object *diter_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *diter_next(gk_object *o)
 {
@@ -981,9 +1001,9 @@ static gk_object *diter_next(gk_object *o)
     }
     it->left--;
     if (it->kind == K_KEYS)
-        return gk_incref(e->key);
+        return gk__incref(e->key);
     if (it->kind == K_VALUES)
-        return gk_incref(e->value);
+        return gk__incref(e->value);
     return gk__tuple_pack(2, e->key, e->value);
 }
 
@@ -999,19 +1019,28 @@ static const gk__methoddef diter_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-gk_type gk__dict_iter_type = {
-    .ob = GK_STATIC_HEAD(&gk__type_type),
-    .name = "dict_iterator",
-    .basicsize = sizeof(dict_iter),
-    .flags = GK_TPFLAG_GC,
-    .dealloc = diter_dealloc,
-    .getattr = gk__object_generic_getattr,
-    .iter = diter_self,
-    .iternext = diter_next,
-    .traverse = diter_traverse,
-    .clear = diter_clear,
-    .methods = diter_methods,
-};
+#define DICT_ITER_TYPE(var, pyname)                                                   \
+    var = {                                                                           \
+        .ob = GK_STATIC_HEAD(&gk__type_type),                                         \
+        .name = pyname,                                                               \
+        .basicsize = sizeof(dict_iter),                                               \
+        .flags = GK_TPFLAG_GC,                                                        \
+        .dealloc = diter_dealloc,                                                     \
+        .getattr = gk__object_generic_getattr,                                        \
+        .iter = diter_self,                                                           \
+        .iternext = diter_next,                                                       \
+        .traverse = diter_traverse,                                                   \
+        .clear = diter_clear,                                                         \
+        .methods = diter_methods,                                                     \
+    }
+
+/* The exported type iterates keys; the others are readied on first use. */
+gk_type DICT_ITER_TYPE(gk__dict_iter_type, "dict_keyiterator");
+static gk_type DICT_ITER_TYPE(dict_valueiter_type, "dict_valueiterator");
+static gk_type DICT_ITER_TYPE(dict_itemiter_type, "dict_itemiterator");
+static gk_type DICT_ITER_TYPE(dict_revkeyiter_type, "dict_reversekeyiterator");
+static gk_type DICT_ITER_TYPE(dict_revvalueiter_type, "dict_reversevalueiterator");
+static gk_type DICT_ITER_TYPE(dict_revitemiter_type, "dict_reverseitemiterator");
 
 /* ---- views: dict_keys, dict_values, dict_items ---- */
 
@@ -1027,7 +1056,7 @@ static gk_object *view_new(gk_type *type, gk_object *d)
     dict_view *v = (dict_view *)gk__gc_new(type, sizeof(dict_view));
     if (!v)
         return NULL;
-    v->dict = gk_incref(d);
+    v->dict = gk__incref(d);
     return (gk_object *)v;
 }
 
@@ -1060,7 +1089,7 @@ static gk_object *view_iter(gk_object *o) { return dict_iter_make(VIEW_DICT(o), 
 
 static gk_object *view_reversed(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("__reversed__", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("dict.__reversed__", nargs, kw, 0, 0) < 0)
         return NULL;
     return dict_iter_make(VIEW_DICT(self), view_kind(self), true);
 }
@@ -1074,7 +1103,7 @@ static gk_object *view_repr(gk_object *o)
     gk_object *l = gk__sequence_list(o);
     if (l) {
         res = gk__str_from_format("%s(%R)", GK_TYPE_NAME(o), l);
-        gk_decref(l);
+        gk__decref(l);
     }
     gk__repr_leave(o);
     return res;
@@ -1089,9 +1118,9 @@ static int items_contains(gk_object *o, gk_object *item)
     gk_object *v = gk__dict_get(VIEW_DICT(o), GK_TUPLE_GET(item, 0));
     if (!v)
         return gk__err_occurred() ? -1 : 0;
-    gk_incref(v);
+    gk__incref(v);
     int r = gk__richcompare_bool(v, GK_TUPLE_GET(item, 1), GK_EQ);
-    gk_decref(v);
+    gk__decref(v);
     return r;
 }
 
@@ -1104,9 +1133,9 @@ static int values_contains(gk_object *o, gk_object *item)
     int r = 0;
     while (r == 0 && (v = gk__iternext(it)) != NULL) {
         r = gk__richcompare_bool(v, item, GK_EQ);
-        gk_decref(v);
+        gk__decref(v);
     }
-    gk_decref(it);
+    gk__decref(it);
     if (r == 0 && gk__err_occurred())
         return -1;
     return r;
@@ -1127,9 +1156,9 @@ static int all_contained(gk_object *a, gk_object *b)
     int r = 1;
     while (r == 1 && (x = gk__iternext(it)) != NULL) {
         r = gk__contains(b, x);
-        gk_decref(x);
+        gk__decref(x);
     }
-    gk_decref(it);
+    gk__decref(it);
     if (r == 1 && gk__err_occurred())
         return -1;
     return r;
@@ -1138,7 +1167,7 @@ static int all_contained(gk_object *a, gk_object *b)
 static gk_object *view_richcompare(gk_object *a, gk_object *b, int op)
 {
     if (!is_setlike_view(a) || (!gk__is_anyset(b) && !is_setlike_view(b)))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     intptr_t la = gk__len(a), lb = gk__len(b);
     if (la < 0 || lb < 0)
         return NULL;
@@ -1166,10 +1195,10 @@ static gk_object *view_setop(gk_object *a, gk_object *b, const char *method)
         return NULL;
     gk_object *r = gk__call_method(s, method, &b, 1);
     if (!r) {
-        gk_decref(s);
+        gk__decref(s);
         return NULL;
     }
-    gk_decref(r);
+    gk__decref(r);
     return s;
 }
 
@@ -1209,24 +1238,24 @@ static gk_object *view_and(gk_object *a, gk_object *b)
         int r = gk__contains(a, x);
         if (r > 0)
             r = gk__set_add(res, x);
-        gk_decref(x);
+        gk__decref(x);
         if (r < 0) {
-            gk_decref(it);
+            gk__decref(it);
             goto fail;
         }
     }
-    gk_decref(it);
+    gk__decref(it);
     if (gk__err_occurred())
         goto fail;
     return res;
 fail:
-    gk_decref(res);
+    gk__decref(res);
     return NULL;
 }
 
 static gk_object *view_isdisjoint(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("isdisjoint", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("dict.isdisjoint", nargs, kw, 1, 1) < 0)
         return NULL;
     gk_object *it = gk__iter(args[0]);
     if (!it)
@@ -1235,9 +1264,9 @@ static gk_object *view_isdisjoint(gk_object *self, gk_object *const *args, size_
     int r = 0;
     while (r == 0 && (x = gk__iternext(it)) != NULL) {
         r = gk__contains(self, x);
-        gk_decref(x);
+        gk__decref(x);
     }
-    gk_decref(it);
+    gk__decref(it);
     if (r < 0 || (r == 0 && gk__err_occurred()))
         return NULL;
     return gk__bool(r == 0);

@@ -187,7 +187,7 @@ static gk_object *exc_new(gk_type *type, gk_object *const *args, size_t nargs, g
         return NULL;
     EXC(self)->args = gk__tuple_from_array(args, nargs);
     if (!EXC(self)->args || set_extras(self, args, nargs, kwnames) < 0) {
-        gk_decref(self);
+        gk__decref(self);
         return NULL;
     }
     return self;
@@ -308,7 +308,7 @@ static gk_object *exc_repr(gk_object *self)
 /* ------------------------------------------------------------------ */
 /* Attributes and methods                                               */
 
-static gk_object *or_none(gk_object *o) { return gk_incref(o ? o : GK_NONE); }
+static gk_object *or_none(gk_object *o) { return gk__incref(o ? o : GK_NONE); }
 
 static gk_object *get_args(gk_object *self, void *c) { return or_none(EXC(self)->args); }
 static int set_args(gk_object *self, gk_object *v, void *c)
@@ -385,7 +385,7 @@ static gk_object *exc_with_traceback(gk_object *self, gk_object *const *args, si
 {
     if (gk__check_args("with_traceback", nargs, kwnames, 1, 1) < 0 || set_tb(self, args[0], NULL) < 0)
         return NULL;
-    return gk_incref(self);
+    return gk__incref(self);
 }
 
 static gk_object *exc_add_note(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
@@ -401,10 +401,10 @@ static gk_object *exc_add_note(gk_object *self, gk_object *const *args, size_t n
     if (!notes) {
         gk_object *l = gk__list_new(0);
         if (!l || gk__dict_set_cstr(d, "__notes__", l) < 0) {
-            gk_xdecref(l);
+            gk__xdecref(l);
             return NULL;
         }
-        gk_decref(l);
+        gk__decref(l);
         notes = l;
     }
     if (!gk__is_list(notes))
@@ -464,7 +464,7 @@ int gk__exceptions_init(void)
         if (gk__type_ready(t) < 0)
             return -1;
     }
-    nomemory_obj.args = gk_incref(gk__empty_tuple);
+    nomemory_obj.args = gk__incref(gk__empty_tuple);
     return 0;
 }
 
@@ -489,7 +489,7 @@ gk_object *gk__exc_traceback(gk_object *exc) { return EXC(exc)->traceback; }
 /* Replaces the traceback (tb may be NULL); does not steal. */
 void gk__exc_set_traceback(gk_object *exc, gk_object *tb)
 {
-    gk_xincref(tb);
+    gk__xincref(tb);
     GK_SETREF(EXC(exc)->traceback, tb);
 }
 
@@ -501,7 +501,7 @@ void gk__exc_set_cause(gk_object *exc, gk_object *cause)
 {
     if (cause == GK_NONE)
         cause = NULL;
-    gk_xincref(cause);
+    gk__xincref(cause);
     GK_SETREF(EXC(exc)->cause, cause);
     EXC(exc)->suppress_context = true;
 }
@@ -514,18 +514,18 @@ void gk__exc_set_context_obj(gk_object *exc, gk_object *ctx)
 {
     if (ctx == GK_NONE)
         ctx = NULL;
-    gk_xincref(ctx);
+    gk__xincref(ctx);
     GK_SETREF(EXC(exc)->context, ctx);
 }
 
 /* Raises StopIteration(value) (no args when value is NULL); returns NULL. */
 gk_object *gk__raise_stop_iteration(gk_object *value)
 {
-    gk_object *args = value ? gk__tuple_pack(1, value) : gk_incref(gk__empty_tuple);
+    gk_object *args = value ? gk__tuple_pack(1, value) : gk__incref(gk__empty_tuple);
     if (!args)
         return NULL;
     gk_object *exc = gk__exc_new(&gk__exc_StopIteration, args);
-    gk_decref(args);
+    gk__decref(args);
     if (!exc)
         return NULL;
     gk__err_restore(exc);
@@ -552,11 +552,11 @@ gk_object *gk__raise(gk_type *type, const char *fmt, ...)
     if (!msg)
         return NULL;
     gk_object *args = gk__tuple_pack(1, msg);
-    gk_decref(msg);
+    gk__decref(msg);
     if (!args)
         return NULL;
     gk_object *exc = gk__exc_new(type, args);
-    gk_decref(args);
+    gk__decref(args);
     if (!exc)
         return NULL;
     gk__exc_set_context(exc);
@@ -576,11 +576,11 @@ gk_object *gk__raise_obj(gk_object *x)
             gk__raise(&gk__exc_TypeError,
                       "calling %R should have returned an instance of BaseException, not %s",
                       x, GK_TYPE_NAME(exc));
-            gk_decref(exc);
+            gk__decref(exc);
             return NULL;
         }
     } else if (gk__is_exception(x)) {
-        exc = gk_incref(x);
+        exc = gk__incref(x);
     } else {
         return gk__raise(&gk__exc_TypeError, "exceptions must derive from BaseException");
     }
@@ -596,8 +596,8 @@ gk_object *gk__raise_nomemory(void)
     GK_CLEAR(nomemory_obj.traceback);
     GK_CLEAR(nomemory_obj.context);
     if (!nomemory_obj.args)
-        nomemory_obj.args = gk__empty_tuple ? gk_incref(gk__empty_tuple) : NULL;
-    gk__err_restore(gk_incref(exc));
+        nomemory_obj.args = gk__empty_tuple ? gk__incref(gk__empty_tuple) : NULL;
+    gk__err_restore(gk__incref(exc));
     return NULL;
 }
 
@@ -618,9 +618,9 @@ gk_object *gk__raise_errno(int err, gk_object *filename)
         gk__err_restore(exc);
     }
 fail:
-    gk_xdecref(code);
-    gk_xdecref(msg);
-    gk_xdecref(args);
+    gk__xdecref(code);
+    gk__xdecref(msg);
+    gk__xdecref(args);
     return NULL;
 }
 
@@ -645,7 +645,7 @@ void gk__err_restore(gk_object *exc)
     gk__tstate *ts = gk__ts();
     gk_object *old = ts->curexc;
     ts->curexc = exc;
-    gk_xdecref(old);
+    gk__xdecref(old);
 }
 
 void gk__err_clear(void) { gk__err_restore(NULL); }
@@ -723,19 +723,48 @@ static void append_source_line(gk__strbuf *b, const char *path, int lineno)
     fclose(f);
 }
 
+#define TB_LIMIT 1000          /* python3 prints at most the innermost 1000 entries */
+#define TB_RECURSIVE_CUTOFF 3   /* identical entries shown before "[Previous line repeated ...]" */
+
+static void append_repeated(gk__strbuf *b, long count)
+{
+    if (count > TB_RECURSIVE_CUTOFF) {
+        count -= TB_RECURSIVE_CUTOFF;
+        gk__strbuf_printf(b, "  [Previous line repeated %ld more time%s]\n", count, count > 1 ? "s" : "");
+    }
+}
+
 static void append_traceback(gk__strbuf *b, gk_object *tb)
 {
     if (!tb)
         return;
     gk__strbuf_append_cstr(b, "Traceback (most recent call last):\n");
-    for (; tb; tb = ((gk_traceback *)tb)->next) {
+    long depth = 0, count = 0;
+    for (gk_object *t = tb; t; t = ((gk_traceback *)t)->next)
+        depth++;
+    gk_code *last_co = NULL;
+    int last_line = -1;
+    for (; tb; tb = ((gk_traceback *)tb)->next, depth--) {
+        if (depth > TB_LIMIT)
+            continue;
         gk_traceback *t = (gk_traceback *)tb;
         gk_code *co = (gk_code *)t->code;
+        bool same = last_co && co && t->lineno == last_line && gk__str_eq(co->filename, last_co->filename) &&
+                    gk__str_eq(co->name, last_co->name);
+        if (!same) {
+            append_repeated(b, count);
+            count = 0;
+        }
+        last_co = co;
+        last_line = t->lineno;
+        if (++count > TB_RECURSIVE_CUTOFF)
+            continue;
         const char *file = co && co->filename ? gk__str_utf8(co->filename) : "???";
         const char *name = co && co->name ? gk__str_utf8(co->name) : "???";
         gk__strbuf_printf(b, "  File \"%s\", line %d, in %s\n", file, t->lineno, name);
         append_source_line(b, file, t->lineno);
     }
+    append_repeated(b, count);
 }
 
 /* Appends the exception's type name, module-qualified outside builtins/__main__. */
@@ -771,17 +800,21 @@ static long long extra_int(gk_object *exc, const char *name, long long dflt)
 /* The text line and caret line of a SyntaxError, as python3 draws them. */
 static void append_error_text(gk__strbuf *b, const char *text, long long offset, long long end_offset)
 {
-    long long carets = end_offset > 0 && end_offset > offset ? end_offset - offset : 1;
-    offset--;
+    bool span = end_offset > 0 && end_offset > offset;
+    offset--;            /* to 0-based columns */
+    end_offset--;
     while (*text == ' ' || *text == '\t' || *text == '\f') {
         text++;
         offset--;
+        end_offset--;
     }
     long long len = (long long)strlen(text);
     if (len > 0 && text[len - 1] == '\n')
         len--;
     if (offset > len)
         offset = len;
+    if (end_offset > len)
+        end_offset = len;
     for (;;) {
         const char *nl = memchr(text, '\n', (size_t)len);
         if (!nl || nl - text >= offset)
@@ -790,7 +823,9 @@ static void append_error_text(gk__strbuf *b, const char *text, long long offset,
         text += skip;
         len -= skip;
         offset -= skip;
+        end_offset -= skip;
     }
+    long long carets = span && end_offset > offset ? end_offset - offset : 1;
     gk__strbuf_append_cstr(b, "    ");
     gk__strbuf_append(b, text, (size_t)len);
     gk__strbuf_append_cstr(b, "\n");
@@ -817,7 +852,15 @@ static gk_object *append_syntax_error(gk__strbuf *b, gk_object *exc)
     if (text && gk__is_str(text)) {
         long long offset = extra_int(exc, "offset", -1);
         long long end_lineno = extra_int(exc, "end_lineno", lineno);
-        long long end_offset = end_lineno == lineno ? extra_int(exc, "end_offset", -1) : -1;
+        long long end_offset = extra_int(exc, "end_offset", -1);
+        if (end_lineno > lineno) {
+            /* A span over several lines is underlined to the end of the first. */
+            const char *t = gk__str_utf8(text);
+            size_t len = strlen(t);
+            end_offset = (long long)(len > 0 && t[len - 1] == '\n' ? len - 1 : len) + 1;
+        }
+        if (gk__type_is_subtype(GK_TYPE(exc), &gk__exc_IndentationError))
+            end_offset = -1;   /* python3 marks indentation errors with one caret */
         append_error_text(b, gk__str_utf8(text), offset, end_offset);
     }
     return msg;
@@ -836,7 +879,7 @@ static void append_notes(gk__strbuf *b, gk_object *exc)
         }
         gk__strbuf_append_str(b, s);
         gk__strbuf_append_cstr(b, "\n");
-        gk_decref(s);
+        gk__decref(s);
     }
 }
 
@@ -864,7 +907,7 @@ static void append_one(gk__strbuf *b, gk_object *exc)
         gk__strbuf_append_cstr(b, ": ");
         gk__strbuf_append_str(b, msg);
     }
-    gk_xdecref(msg);
+    gk__xdecref(msg);
     gk__strbuf_append_cstr(b, "\n");
     append_notes(b, exc);
 }
@@ -931,5 +974,5 @@ void gk__write_unraisable(const char *where)
     size_t nseen = 0;
     append_chain(&b, exc, seen, &nseen);
     write_stderr(&b);
-    gk_decref(exc);
+    gk__decref(exc);
 }

@@ -25,7 +25,8 @@ typedef struct {
     intptr_t width;       /* -1: none */
     char grouping;        /* 0, ',', '_' */
     intptr_t prec;        /* -1: none */
-    char type;            /* 0: none */
+    char type;            /* 0: none; 1: a non-ASCII code point (type_cp) */
+    uint32_t type_cp;
 } fspec;
 
 static size_t u8_len(const char *p, size_t n)
@@ -76,9 +77,9 @@ static int append_repeat(gk__strbuf *b, const char *s, size_t n, size_t count)
     return 0;
 }
 
-static gk_object *unknown_code(char type, gk_type *t)
+static gk_object *unknown_code(const fspec *f, gk_type *t)
 {
-    unsigned char c = (unsigned char)type;
+    uint32_t c = f->type == 1 ? f->type_cp : (unsigned char)f->type;
     if (c > 32 && c < 128)
         return gk__raise(&gk__exc_ValueError, "Unknown format code '%c' for object of type '%s'", c,
                          gk__type_name(t));
@@ -107,6 +108,7 @@ static bool is_align(char c) { return c == '<' || c == '>' || c == '=' || c == '
 /* Parses spec; numeric says the type's default alignment is '>' (numbers). */
 static int parse_spec(const char *s, size_t n, fspec *f, bool numeric, gk_type *t)
 {
+    char deftype = !numeric ? 's' : t == &gk__float_type ? 'g' : 'd';
     memset(f, 0, sizeof *f);
     f->width = f->prec = -1;
     size_t pos = 0;
@@ -134,12 +136,18 @@ static int parse_spec(const char *s, size_t n, fspec *f, bool numeric, gk_type *
     }
     if (read_number(s, n, &pos, &f->width) < 0)
         return -1;
-    if (pos < n && (s[pos] == ',' || s[pos] == '_')) {
+    if (pos < n && s[pos] == ',')
         f->grouping = s[pos++];
-        if (pos < n && (s[pos] == ',' || s[pos] == '_') ) {
+    if (pos < n && s[pos] == '_') {
+        if (f->grouping) {
             gk__raise(&gk__exc_ValueError, "Cannot specify both ',' and '_'.");
             return -1;
         }
+        f->grouping = s[pos++];
+    }
+    if (pos < n && s[pos] == ',' && f->grouping == '_') {
+        gk__raise(&gk__exc_ValueError, "Cannot specify both ',' and '_'.");
+        return -1;
     }
     if (pos < n && s[pos] == '.') {
         pos++;
@@ -149,6 +157,15 @@ static int parse_spec(const char *s, size_t n, fspec *f, bool numeric, gk_type *
             gk__raise(&gk__exc_ValueError, "Format specifier missing precision");
             return -1;
         }
+    }
+    if (pos < n && n - pos > 1 && u8_char_size((unsigned char)s[pos]) == n - pos) {
+        f->type = 1;
+        const unsigned char *u = (const unsigned char *)s + pos;
+        uint32_t cp = u[0] & (n - pos == 2 ? 0x1F : n - pos == 3 ? 0x0F : 0x07);
+        for (size_t k = 1; k < n - pos; k++)
+            cp = (cp << 6) | (u[k] & 0x3F);
+        f->type_cp = cp;
+        pos = n;
     }
     if (n - pos > 1) {
         gk__raise(&gk__exc_ValueError, "Invalid format specifier '%.*s' for object of type '%s'", (int)n, s,
@@ -163,8 +180,14 @@ static int parse_spec(const char *s, size_t n, fspec *f, bool numeric, gk_type *
     }
     if (f->grouping) {
         const char *ok = f->grouping == ',' ? "deEfFgG%" : "deEfFgG%boxX";
-        if (f->type && !strchr(ok, f->type)) {
-            gk__raise(&gk__exc_ValueError, "Cannot specify '%c' with '%c'.", f->grouping, f->type);
+        char ty = f->type ? f->type : deftype;
+        if (ty == 1 || (unsigned char)ty <= 32) {
+            gk__raise(&gk__exc_ValueError, "Cannot specify '%c' with '\\x%x'.", f->grouping,
+                      ty == 1 ? f->type_cp : (unsigned char)ty);
+            return -1;
+        }
+        if (!strchr(ok, ty)) {
+            gk__raise(&gk__exc_ValueError, "Cannot specify '%c' with '%c'.", f->grouping, ty);
             return -1;
         }
     }
@@ -247,12 +270,12 @@ gk_object *gk__format_str(gk_object *s, const char *spec, size_t n)
     if (parse_spec(spec, n, &f, false, GK_TYPE(s)) < 0)
         return NULL;
     if (f.type && f.type != 's')
-        return unknown_code(f.type, GK_TYPE(s));
+        return unknown_code(&f, GK_TYPE(s));
     if (f.sign)
         return gk__raise(&gk__exc_ValueError, f.sign == ' ' ? "Space not allowed in string format specifier"
                                                               : "Sign not allowed in string format specifier");
     if (f.z)
-        return gk__raise(&gk__exc_ValueError, "Negative zero coercion (z) not allowed in format specifier");
+        return gk__raise(&gk__exc_ValueError, "Negative zero coercion (z) not allowed in string format specifier");
     if (f.alt)
         return gk__raise(&gk__exc_ValueError, "Alternate form (#) not allowed in string format specifier");
     if (f.align == '=')
@@ -306,7 +329,7 @@ static int int_digits(gk_object *v, int base, bool upper, gk__strbuf *b, bool *n
         for (size_t i = start; i < b->size; i++)
             if (b->data[i] >= 'a' && b->data[i] <= 'f')
                 b->data[i] = (char)(b->data[i] - 32);
-    gk_decref(s);
+    gk__decref(s);
     return rc;
 }
 
@@ -356,7 +379,7 @@ gk_object *gk__format_int(gk_object *v, const char *spec, size_t n)
         return gk__format_float(d, spec, n);
     }
     default:
-        return unknown_code(f.type, GK_TYPE(v));
+        return unknown_code(&f, GK_TYPE(v));
     }
     if (f.prec >= 0)
         return gk__raise(&gk__exc_ValueError, "Precision not allowed in integer format specifier");
@@ -442,7 +465,7 @@ gk_object *gk__format_float(double d, const char *spec, size_t n)
     if (parse_spec(spec, n, &f, true, &gk__float_type) < 0)
         return NULL;
     if (!strchr("eEfFgGn%", f.type))
-        return unknown_code(f.type, &gk__float_type);
+        return unknown_code(&f, &gk__float_type);
     if (f.type == 'n' && f.grouping)
         return gk__raise(&gk__exc_ValueError, "Cannot specify '%c' with 'n'.", f.grouping);
     bool neg = signbit(d) && !isnan(d);
@@ -473,7 +496,8 @@ gk_object *gk__format_float(double d, const char *spec, size_t n)
         }
         float_digits(a, f.type ? f.type : 'r', prec, f.alt, text, cap);
     }
-    if (neg && f.z) {
+    bool finite = isfinite(a);
+    if (neg && f.z && finite) {
         bool allzero = true;
         for (const char *p = text; *p && *p != 'e' && *p != 'E'; p++)
             if (*p >= '1' && *p <= '9')
@@ -488,6 +512,8 @@ gk_object *gk__format_float(double d, const char *spec, size_t n)
     int rc = gk__strbuf_append_cstr(&r, rest);
     if (rc == 0 && f.type == '%')
         rc = gk__strbuf_append(&r, "%", 1);
+    if (!finite)
+        f.grouping = 0;
     gk_object *res = rc < 0 ? NULL
                             : emit_number(&f, sign_text(f.sign, neg), "", text, nint, r.data ? r.data : "",
                                           r.size, 3);
@@ -512,11 +538,11 @@ gk_object *gk__format(gk_object *value, gk_object *spec)
         return gk__format_int(value, s, n);
     if (t == &gk__float_type)
         return gk__format_float(gk__float_value(value), s, n);
-    gk_object *sp = spec ? gk_incref(spec) : gk__str_from_cstr("");
+    gk_object *sp = spec ? gk__incref(spec) : gk__str_from_cstr("");
     if (!sp)
         return NULL;
     gk_object *r = gk__call_special(value, "__format__", &sp, 1);
-    gk_decref(sp);
+    gk__decref(sp);
     if (r && !gk__is_str(r)) {
         gk__raise(&gk__exc_TypeError, "__format__ must return a str, not %s", GK_TYPE_NAME(r));
         GK_CLEAR(r);
@@ -542,11 +568,11 @@ static gk_object *raise_key(gk_object *key)
     if (!t)
         return NULL;
     gk_object *e = gk__exc_new(&gk__exc_KeyError, t);
-    gk_decref(t);
+    gk__decref(t);
     if (!e)
         return NULL;
     gk__raise_obj(e);
-    gk_decref(e);
+    gk__decref(e);
     return NULL;
 }
 
@@ -583,7 +609,7 @@ static gk_object *lookup_first(fmtctx *c, const char *s, size_t n)
             return gk__raise(&gk__exc_IndexError, "Replacement index %zu out of range for positional args tuple",
                              idx);
         }
-        return gk_incref(c->args[idx]);
+        return gk__incref(c->args[idx]);
     }
     gk_object *key = gk__str_from_utf8(s, n);
     if (!key)
@@ -595,11 +621,11 @@ static gk_object *lookup_first(fmtctx *c, const char *s, size_t n)
         size_t nk = c->kwnames ? gk__tuple_size(c->kwnames) : 0;
         for (size_t i = 0; i < nk && !r; i++)
             if (gk__str_eq(GK_TUPLE_GET(c->kwnames, i), key))
-                r = gk_incref(c->args[c->nargs + i]);
+                r = gk__incref(c->args[c->nargs + i]);
         if (!r)
             raise_key(key);
     }
-    gk_decref(key);
+    gk__decref(key);
     return r;
 }
 
@@ -617,146 +643,163 @@ static gk_object *resolve_field(fmtctx *c, const char *s, size_t n)
             while (i < n && s[i] != '.' && s[i] != '[')
                 i++;
             if (i == j) {
-                gk_decref(obj);
+                gk__decref(obj);
                 return gk__raise(&gk__exc_ValueError, "Empty attribute in format string");
             }
             gk_object *name = gk__str_from_utf8(s + j, i - j);
             next = name ? gk__getattr(obj, name) : NULL;
-            gk_xdecref(name);
+            gk__xdecref(name);
         } else {
             size_t j = ++i;
             while (i < n && s[i] != ']')
                 i++;
             if (i >= n) {
-                gk_decref(obj);
+                gk__decref(obj);
                 return gk__raise(&gk__exc_ValueError, "Missing ']' in format string");
             }
             if (i == j) {
-                gk_decref(obj);
+                gk__decref(obj);
                 return gk__raise(&gk__exc_ValueError, "Empty attribute in format string");
             }
             gk_object *key = all_digits(s + j, i - j) ? gk__int_from_string(s + j, i - j, 10)
                                                        : gk__str_from_utf8(s + j, i - j);
             next = key ? gk__getitem(obj, key) : NULL;
-            gk_xdecref(key);
+            gk__xdecref(key);
             i++;
             if (i < n && s[i] != '.' && s[i] != '[') {
-                gk_xdecref(next);
-                gk_decref(obj);
+                gk__xdecref(next);
+                gk__decref(obj);
                 return gk__raise(&gk__exc_ValueError, "Only '.' or '[' may follow ']' in format field specifier");
             }
         }
-        gk_decref(obj);
+        gk__decref(obj);
         obj = next;
     }
     return obj;
 }
 
+/* One replacement field: name, conversion (0 if none) and spec, as ranges of the format string. */
+typedef struct {
+    const char *name, *spec;
+    size_t namen, specn;
+    char conv;
+} field;
+
+static int parse_error(const char *msg)
+{
+    gk__raise(&gk__exc_ValueError, "%s", msg);
+    return -1;
+}
+
+/* Parses the field starting at s[*i] (just after its '{'), CPython's way;
+ * leaves *i after the closing '}'. */
+static int parse_field(const char *s, size_t n, size_t *i, field *fd)
+{
+    size_t k = *i;
+    char ch = 0;
+    fd->name = s + k;
+    fd->conv = 0;
+    fd->spec = "";
+    fd->specn = 0;
+    while (k < n) {
+        ch = s[k++];
+        if (ch == '{')
+            return parse_error("unexpected '{' in field name");
+        if (ch == '[') {
+            while (k < n && s[k] != ']')
+                k++;
+            ch = 0;
+            continue;
+        }
+        if (ch == '}' || ch == ':' || ch == '!')
+            break;
+        ch = 0;
+    }
+    fd->namen = (size_t)(s + k - fd->name) - (ch ? 1 : 0);
+    if (ch == '!' || ch == ':') {
+        if (ch == '!') {
+            if (k >= n)
+                return parse_error("end of string while looking for conversion specifier");
+            fd->conv = s[k++];
+            if (k < n) {
+                ch = s[k++];
+                if (ch == '}') {
+                    *i = k;
+                    return 0;
+                }
+                if (ch != ':')
+                    return parse_error("expected ':' after conversion specifier");
+            }
+        }
+        fd->spec = s + k;
+        int count = 1;
+        while (k < n) {
+            ch = s[k++];
+            if (ch == '{') {
+                count++;
+            } else if (ch == '}' && --count == 0) {
+                fd->specn = (size_t)(s + k - 1 - fd->spec);
+                *i = k;
+                return 0;
+            }
+        }
+        return parse_error("unmatched '{' in format spec");
+    }
+    if (ch != '}')
+        return parse_error("expected '}' before end of string");
+    *i = k;
+    return 0;
+}
+
 static int render(fmtctx *c, const char *s, size_t n, int depth, gk__strbuf *out);
 
-static int render_field(fmtctx *c, const char *f, size_t n, int depth, gk__strbuf *out)
+static gk_object *convert_field(gk_object *obj, char conv)
 {
-    size_t i = 0;
-    while (i < n && f[i] != '!' && f[i] != ':') {
-        if (f[i] == '[')
-            while (i < n && f[i] != ']')
-                i++;
-        if (i < n)
-            i++;
-    }
-    size_t namelen = i < n ? i : n;
-    char conv = 0;
-    const char *spec = "";
-    size_t specn = 0;
-    if (i < n && f[i] == '!') {
-        if (i + 1 >= n) {
-            gk__raise(&gk__exc_ValueError, "end of string while looking for conversion specifier");
-            return -1;
-        }
-        conv = f[i + 1];
-        if (i + 2 < n && f[i + 2] != ':') {
-            gk__raise(&gk__exc_ValueError, "expected ':' after conversion specifier");
-            return -1;
-        }
-        i += 2;
-    }
-    if (i < n && f[i] == ':') {
-        spec = f + i + 1;
-        specn = n - i - 1;
-    }
-    gk_object *obj = resolve_field(c, f, namelen);
+    if (conv == 'r') return gk__repr(obj);
+    if (conv == 's') return gk__str(obj);
+    if (conv == 'a') return gk__ascii(obj);
+    if ((unsigned char)conv > 32 && (unsigned char)conv < 128)
+        return gk__raise(&gk__exc_ValueError, "Unknown conversion specifier %c", conv);
+    return gk__raise(&gk__exc_ValueError, "Unknown conversion specifier \\x%x", (unsigned char)conv);
+}
+
+static int render_field(fmtctx *c, const field *fd, int depth, gk__strbuf *out)
+{
+    gk_object *obj = resolve_field(c, fd->name, fd->namen);
     if (!obj)
         return -1;
-    gk_object *conv_obj = obj;
-    if (conv == 'r') conv_obj = gk__repr(obj);
-    else if (conv == 's') conv_obj = gk__str(obj);
-    else if (conv == 'a') conv_obj = gk__ascii(obj);
-    else if (conv) {
-        gk_decref(obj);
-        if ((unsigned char)conv > 32 && (unsigned char)conv < 128)
-            gk__raise(&gk__exc_ValueError, "Unknown conversion specifier %c", conv);
-        else
-            gk__raise(&gk__exc_ValueError, "Unknown conversion specifier \\x%x", (unsigned char)conv);
-        return -1;
+    if (fd->conv) {
+        gk_object *cv = convert_field(obj, fd->conv);
+        gk__decref(obj);
+        if (!(obj = cv))
+            return -1;
     }
-    if (conv)
-        gk_decref(obj);
-    if (!conv_obj)
-        return -1;
     gk_object *spec_obj = NULL, *res = NULL;
-    if (memchr(spec, '{', specn)) {
+    if (memchr(fd->spec, '{', fd->specn)) {
         gk__strbuf sb;
         gk__strbuf_init(&sb);
-        if (render(c, spec, specn, depth - 1, &sb) < 0) {
+        if (render(c, fd->spec, fd->specn, depth - 1, &sb) < 0)
             gk__strbuf_free(&sb);
-            goto done;
-        }
-        spec_obj = gk__strbuf_finish(&sb);
+        else
+            spec_obj = gk__strbuf_finish(&sb);
     } else {
-        spec_obj = gk__str_from_utf8(spec, specn);
+        spec_obj = gk__str_from_utf8(fd->spec, fd->specn);
     }
     if (spec_obj)
-        res = gk__format(conv_obj, spec_obj);
-done:
-    gk_decref(conv_obj);
-    gk_xdecref(spec_obj);
+        res = gk__format(obj, spec_obj);
+    gk__decref(obj);
+    gk__xdecref(spec_obj);
     if (!res)
         return -1;
     int rc = gk__strbuf_append_str(out, res);
-    gk_decref(res);
+    gk__decref(res);
     return rc;
-}
-
-/* Finds the '}' closing the field that starts at s[i] (after '{'); returns its index or n. */
-static size_t field_end(const char *s, size_t n, size_t i)
-{
-    int count = 1;
-    bool in_spec = false;
-    while (i < n) {
-        char ch = s[i];
-        if (ch == '[' && !in_spec) {
-            while (i < n && s[i] != ']')
-                i++;
-            if (i >= n)
-                return n;
-        } else if (ch == ':' && !in_spec) {
-            in_spec = true;
-        } else if (ch == '{') {
-            count++;
-        } else if (ch == '}' && --count == 0) {
-            return i;
-        }
-        i++;
-    }
-    return n;
 }
 
 static int render(fmtctx *c, const char *s, size_t n, int depth, gk__strbuf *out)
 {
-    if (depth <= 0) {
-        gk__raise(&gk__exc_ValueError, "Max string recursion exceeded");
-        return -1;
-    }
+    if (depth <= 0)
+        return parse_error("Max string recursion exceeded");
     size_t i = 0;
     while (i < n) {
         size_t j = i;
@@ -772,22 +815,14 @@ static int render(fmtctx *c, const char *s, size_t n, int depth, gk__strbuf *out
             i = j + 2;
             continue;
         }
-        if (s[j] == '}') {
-            gk__raise(&gk__exc_ValueError, "Single '}' encountered in format string");
+        if (s[j] == '}')
+            return parse_error("Single '}' encountered in format string");
+        if (j + 1 >= n)
+            return parse_error("Single '{' encountered in format string");
+        field fd;
+        i = j + 1;
+        if (parse_field(s, n, &i, &fd) < 0 || render_field(c, &fd, depth, out) < 0)
             return -1;
-        }
-        if (j + 1 >= n) {
-            gk__raise(&gk__exc_ValueError, "Single '{' encountered in format string");
-            return -1;
-        }
-        size_t e = field_end(s, n, j + 1);
-        if (e >= n) {
-            gk__raise(&gk__exc_ValueError, "expected '}' before end of string");
-            return -1;
-        }
-        if (render_field(c, s + j + 1, e - j - 1, depth, out) < 0)
-            return -1;
-        i = e + 1;
     }
     return 0;
 }
@@ -870,7 +905,7 @@ static int append_obj(pctx *c, gk_object *s)
     if (!s)
         return -1;
     int rc = gk__strbuf_append_str(c->out, s);
-    gk_decref(s);
+    gk__decref(s);
     return rc;
 }
 
@@ -884,7 +919,7 @@ static int pct_int(pctx *c, const pspec *p, gk_object *v)
     char conv = p->conv;
     gk_object *iv;
     if (gk__is_int(v)) {
-        iv = gk_incref(v);
+        iv = gk__incref(v);
     } else if (conv == 'x' || conv == 'X' || conv == 'o') {
         if (!GK_TYPE(v)->nb_index) {
             gk__raise(&gk__exc_TypeError, "%%%c format: an integer is required, not %s", conv, GK_TYPE_NAME(v));
@@ -893,8 +928,8 @@ static int pct_int(pctx *c, const pspec *p, gk_object *v)
         iv = gk__number_index(v);
     } else {
         if (!gk__is_float(v) && !GK_TYPE(v)->nb_int && !GK_TYPE(v)->nb_index && !GK_TYPE(v)->nb_float) {
-            gk__raise(&gk__exc_TypeError, "%%%c format: a real number is required, not %s", conv,
-                      GK_TYPE_NAME(v));
+            gk__raise(&gk__exc_TypeError, "%%%c format: a real number is required, not %s",
+                      (c->bytes && conv == 'i') ? 'd' : conv, GK_TYPE_NAME(v));
             return -1;
         }
         iv = gk__number_int(v);
@@ -906,7 +941,7 @@ static int pct_int(pctx *c, const pspec *p, gk_object *v)
     gk__strbuf_init(&d);
     bool neg;
     int rc = int_digits(iv, base, conv == 'X', &d, &neg);
-    gk_decref(iv);
+    gk__decref(iv);
     if (rc < 0)
         return -1;
     if (p->prec > 0 && d.size < (size_t)p->prec) {
@@ -930,7 +965,8 @@ static int pct_int(pctx *c, const pspec *p, gk_object *v)
 static int pct_float(pctx *c, const pspec *p, gk_object *v)
 {
     if (!gk__is_float(v) && !gk__is_int(v) && !GK_TYPE(v)->nb_float && !GK_TYPE(v)->nb_index) {
-        gk__raise(&gk__exc_TypeError, "must be real number, not %s", GK_TYPE_NAME(v));
+        gk__raise(&gk__exc_TypeError, c->bytes ? "float argument required, not %s" : "must be real number, not %s",
+                  GK_TYPE_NAME(v));
         return -1;
     }
     double d = gk__as_double(v);
@@ -991,7 +1027,7 @@ static int pct_textobj(pctx *c, const pspec *p, gk_object *s)
         return -1;
     int rc = gk__is_str(s) ? pct_text(c, p, gk__str_utf8(s), gk__str_size(s))
                            : pct_text(c, p, (const char *)gk__bytes_data(s), gk__bytes_size(s));
-    gk_decref(s);
+    gk__decref(s);
     return rc;
 }
 
@@ -1004,7 +1040,7 @@ static bool is_byteslike(gk_object *o)
 static int pct_bytes_s(pctx *c, const pspec *p, gk_object *v)
 {
     if (is_byteslike(v))
-        return pct_textobj(c, p, gk_incref(v));
+        return pct_textobj(c, p, gk__incref(v));
     if (gk__type_lookup_cstr(GK_TYPE(v), "__bytes__")) {
         gk_object *b = gk__call_special(v, "__bytes__", NULL, 0);
         if (b && !gk__is_bytes(b)) {
@@ -1088,6 +1124,10 @@ static int pct_one(pctx *c, const char *fmt, size_t n, size_t *pos)
 {
     size_t i = *pos;
     gk_object *keyed = NULL;
+    if (i < n && fmt[i] == '%') {
+        *pos = i + 1;
+        return gk__strbuf_append(c->out, "%", 1);
+    }
     if (i < n && fmt[i] == '(') {
         size_t j = ++i;
         int depth = 1;
@@ -1108,7 +1148,7 @@ static int pct_one(pctx *c, const char *fmt, size_t n, size_t *pos)
         if (!key)
             return -1;
         keyed = gk__getitem(c->dict, key);
-        gk_decref(key);
+        gk__decref(key);
         if (!keyed)
             return -1;
     }
@@ -1152,14 +1192,10 @@ static int pct_one(pctx *c, const char *fmt, size_t n, size_t *pos)
     }
     p.conv = fmt[i];
     size_t at = i++;
-    if (p.conv == '%') {
-        rc = gk__strbuf_append(c->out, "%", 1);
-        goto done;
-    }
     gk_object *v = keyed ? keyed : next_arg(c);
     rc = v ? pct_convert(c, &p, v, fmt, at) : -1;
 done:
-    gk_xdecref(keyed);
+    gk__xdecref(keyed);
     *pos = i;
     return rc;
 }
@@ -1253,11 +1289,11 @@ static int fmt_object(gk__strbuf *b, char conv, gk_object *o, long width, long p
     if (conv == 'R') s = gk__repr(o);
     else if (conv == 'S') s = gk__str(o);
     else if (conv == 'N') s = gk__str_from_cstr(GK_TYPE_NAME(o));
-    else s = gk_incref(o);
+    else s = gk__incref(o);
     if (!s)
         return -1;
     int rc = fmt_append_padded(b, gk__str_utf8(s), gk__str_size(s), width, prec, left);
-    gk_decref(s);
+    gk__decref(s);
     return rc;
 }
 

@@ -45,10 +45,10 @@ gk__frame *gk__frame_new(gk_code *co, gk_object *globals, gk_object *builtins, g
     }
     f->alloc_size = bytes;
     f->back = NULL;
-    f->code = (gk_code *)gk_incref((gk_object *)co);
-    f->globals = gk_incref(globals);
-    f->builtins = gk_incref(builtins);
-    f->locals = locals ? gk_incref(locals) : NULL;
+    f->code = (gk_code *)gk__incref((gk_object *)co);
+    f->globals = gk__incref(globals);
+    f->builtins = gk__incref(builtins);
+    f->locals = locals ? gk__incref(locals) : NULL;
     f->gen = NULL;
     memset(f->localsplus, 0, nslots * sizeof(gk_object *));
     size_t nfast = (size_t)co->nlocals + gk__frame_ncells(co);
@@ -71,7 +71,7 @@ void gk__frame_clear(gk__frame *f)
         GK_CLEAR(p[i]);
     while (f->sp > f->stack) {
         gk_object *v = *--f->sp;
-        gk_xdecref(v);
+        gk__xdecref(v);
     }
     f->nblocks = 0;
 }
@@ -129,11 +129,11 @@ int gk__traceback_add(gk_object *exc, gk_object *code, int lineno)
     if (!tb)
         return -1;
     gk_object *old = gk__exc_traceback(exc);
-    tb->next = old ? gk_incref(old) : NULL;
-    tb->code = gk_incref(code);
+    tb->next = old ? gk__incref(old) : NULL;
+    tb->code = gk__incref(code);
     tb->lineno = lineno;
     gk__exc_set_traceback(exc, (gk_object *)tb);
-    gk_decref((gk_object *)tb);
+    gk__decref((gk_object *)tb);
     return 0;
 }
 
@@ -161,19 +161,19 @@ static void tb_dealloc(gk_object *o)
     while (next && next->refcnt == 1) {
         gk_object *n2 = TB(next)->next;
         TB(next)->next = NULL;
-        gk_decref(next);
+        gk__decref(next);
         next = n2;
     }
-    gk_xdecref(next);
+    gk__xdecref(next);
 }
 
 static gk_object *tb_get_next(gk_object *o, void *c)
 {
-    return gk_incref(TB(o)->next ? TB(o)->next : GK_NONE);
+    return gk__incref(TB(o)->next ? TB(o)->next : GK_NONE);
 }
 
 static gk_object *tb_get_lineno(gk_object *o, void *c) { return gk__int_from_i64(TB(o)->lineno); }
-static gk_object *tb_get_code(gk_object *o, void *c) { return gk_incref(TB(o)->code); }
+static gk_object *tb_get_code(gk_object *o, void *c) { return gk__incref(TB(o)->code); }
 static gk_object *tb_get_frame(gk_object *o, void *c) { return gk__none_ref(); }
 
 static const gk__getsetdef tb_getset[] = {

@@ -5,13 +5,14 @@
  * defaults and its closure (a tuple of cells).  Calling one is done by the
  * eval loop (gk__function_call in vm/eval.c).  Looking a function up on an
  * instance binds it into a bound method, whose call prepends `self`.
- * A cell is a box holding one variable shared between scopes.
+ * A cell is a box holding one variable shared between scopes.  This file
+ * also binds call arguments to parameters (gk__function_bind), with
+ * CPython 3.11's error messages.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "objects.h"
-#include "code.h"
-#include "runtime.h"
+#include "eval.h"
 
 #define FN(o) ((gk_function *)(o))
 
@@ -40,21 +41,21 @@ gk_object *gk__function_new(gk_object *code, gk_object *globals, gk_object *qual
     gk_function *f = (gk_function *)gk__gc_new(&gk__function_type, sizeof(gk_function));
     if (!f)
         return NULL;
-    f->code = gk_incref(code);
-    f->globals = gk_incref(globals);
+    f->code = gk__incref(code);
+    f->globals = gk__incref(globals);
     gk_object *b = gk__rt ? gk__rt->builtins : NULL;
     if (!b)
         b = globals;
-    f->builtins = gk_incref(b);
-    f->name = gk_incref(co->name);
-    f->qualname = gk_incref(qualname ? qualname : co->name);
+    f->builtins = gk__incref(b);
+    f->name = gk__incref(co->name);
+    f->qualname = gk__incref(qualname ? qualname : co->name);
     gk_object *doc = GK_NONE;
     if (gk__tuple_size(co->consts) > 0 && gk__is_str(GK_TUPLE_GET(co->consts, 0)))
         doc = GK_TUPLE_GET(co->consts, 0);
-    f->doc = gk_incref(doc);
+    f->doc = gk__incref(doc);
     gk_object *mod = gk__dict_get_cstr(globals, "__name__");
     if (mod)
-        f->module = gk_incref(mod);
+        f->module = gk__incref(mod);
     return (gk_object *)f;
 }
 
@@ -103,28 +104,28 @@ static gk_object *function_repr(gk_object *o)
 static gk_object *function_descr_get(gk_object *descr, gk_object *obj, gk_object *type)
 {
     if (!obj || obj == GK_NONE)
-        return gk_incref(descr);
+        return gk__incref(descr);
     return gk__method_new(descr, obj);
 }
 
-static gk_object *opt(gk_object *v) { return gk_incref(v ? v : GK_NONE); }
+static gk_object *opt(gk_object *v) { return gk__incref(v ? v : GK_NONE); }
 
-static gk_object *fn_get_name(gk_object *o, void *c) { return gk_incref(FN(o)->name); }
-static gk_object *fn_get_qualname(gk_object *o, void *c) { return gk_incref(FN(o)->qualname); }
+static gk_object *fn_get_name(gk_object *o, void *c) { return gk__incref(FN(o)->name); }
+static gk_object *fn_get_qualname(gk_object *o, void *c) { return gk__incref(FN(o)->qualname); }
 static gk_object *fn_get_doc(gk_object *o, void *c) { return opt(FN(o)->doc); }
 static gk_object *fn_get_module(gk_object *o, void *c) { return opt(FN(o)->module); }
 static gk_object *fn_get_defaults(gk_object *o, void *c) { return opt(FN(o)->defaults); }
 static gk_object *fn_get_kwdefaults(gk_object *o, void *c) { return opt(FN(o)->kwdefaults); }
-static gk_object *fn_get_code(gk_object *o, void *c) { return gk_incref(FN(o)->code); }
-static gk_object *fn_get_globals(gk_object *o, void *c) { return gk_incref(FN(o)->globals); }
+static gk_object *fn_get_code(gk_object *o, void *c) { return gk__incref(FN(o)->code); }
+static gk_object *fn_get_globals(gk_object *o, void *c) { return gk__incref(FN(o)->globals); }
 static gk_object *fn_get_closure(gk_object *o, void *c) { return opt(FN(o)->closure); }
-static gk_object *fn_get_builtins(gk_object *o, void *c) { return gk_incref(FN(o)->builtins); }
+static gk_object *fn_get_builtins(gk_object *o, void *c) { return gk__incref(FN(o)->builtins); }
 
 static gk_object *fn_get_dict(gk_object *o, void *c)
 {
     if (!FN(o)->dict && !(FN(o)->dict = gk__dict_new()))
         return NULL;
-    return gk_incref(FN(o)->dict);
+    return gk__incref(FN(o)->dict);
 }
 
 static int set_str_attr(gk_object **slot, gk_object *v, const char *what)
@@ -133,7 +134,7 @@ static int set_str_attr(gk_object **slot, gk_object *v, const char *what)
         gk__raise(&gk__exc_TypeError, "%s must be set to a string object", what);
         return -1;
     }
-    GK_SETREF(*slot, gk_incref(v));
+    GK_SETREF(*slot, gk__incref(v));
     return 0;
 }
 
@@ -150,7 +151,7 @@ static int fn_set_qualname(gk_object *o, gk_object *v, void *c)
 static int fn_set_any(gk_object *o, gk_object *v, void *c)
 {
     gk_object **slot = (gk_object **)((char *)o + (size_t)c);
-    GK_SETREF(*slot, v && v != GK_NONE ? gk_incref(v) : NULL);
+    GK_SETREF(*slot, v && v != GK_NONE ? gk__incref(v) : NULL);
     return 0;
 }
 
@@ -174,7 +175,7 @@ static int fn_set_kwdefaults(gk_object *o, gk_object *v, void *c)
 
 static int fn_set_doc(gk_object *o, gk_object *v, void *c)
 {
-    GK_SETREF(FN(o)->doc, gk_incref(v ? v : GK_NONE));
+    GK_SETREF(FN(o)->doc, gk__incref(v ? v : GK_NONE));
     return 0;
 }
 
@@ -185,7 +186,7 @@ static int fn_set_dict(gk_object *o, gk_object *v, void *c)
                   v ? GK_TYPE_NAME(v) : "NoneType");
         return -1;
     }
-    GK_SETREF(FN(o)->dict, gk_incref(v));
+    GK_SETREF(FN(o)->dict, gk__incref(v));
     return 0;
 }
 
@@ -223,6 +224,192 @@ gk_type gk__function_type = {
 };
 
 /* ------------------------------------------------------------------ */
+/* Argument binding                                                    */
+
+static const char *fname_of(gk_function *fn) { return gk__str_utf8(fn->qualname); }
+
+/* "'a'", "'a' and 'b'", "'a', 'b', and 'c'" */
+static void raise_missing(gk_function *fn, gk_object **names, size_t n, const char *kind)
+{
+    gk__strbuf b;
+    gk__strbuf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && n > 2)
+            gk__strbuf_append_cstr(&b, ", ");
+        if (i == n - 1 && n > 1)
+            gk__strbuf_append_cstr(&b, n > 2 ? "and " : " and ");
+        gk__strbuf_printf(&b, "'%s'", gk__str_utf8(names[i]));
+    }
+    gk_object *s = gk__strbuf_finish(&b);
+    if (!s)
+        return;
+    gk__raise(&gk__exc_TypeError, "%s() missing %zu required %s argument%s: %s", fname_of(fn), n, kind,
+              n == 1 ? "" : "s", gk__str_utf8(s));
+    gk__decref(s);
+}
+
+static void raise_too_many_positional(gk_function *fn, gk_code *co, gk_object **locals, size_t given)
+{
+    size_t argc = (size_t)co->argcount;
+    size_t ndef = fn->defaults ? gk__tuple_size(fn->defaults) : 0;
+    size_t kwonly_given = 0;
+    for (int i = co->argcount; i < co->argcount + co->kwonlyargcount; i++)
+        kwonly_given += locals[i] != NULL;
+    char sig[64], kwsig[96] = "";
+    int plural;
+    if (ndef) {
+        snprintf(sig, sizeof sig, "from %zu to %zu", argc - ndef, argc);
+        plural = 1;
+    } else {
+        snprintf(sig, sizeof sig, "%zu", argc);
+        plural = argc != 1;
+    }
+    if (kwonly_given)
+        snprintf(kwsig, sizeof kwsig, " positional argument%s (and %zu keyword-only argument%s)",
+                 given != 1 ? "s" : "", kwonly_given, kwonly_given != 1 ? "s" : "");
+    gk__raise(&gk__exc_TypeError, "%s() takes %s positional argument%s but %zu%s %s given", fname_of(fn),
+              sig, plural ? "s" : "", given, kwsig, given == 1 && !kwonly_given ? "was" : "were");
+}
+
+/* Index of keyword `name` among the parameters that accept keywords, or -1. */
+static int find_keyword(gk_code *co, gk_object *name, int *posonly_hit)
+{
+    gk_object **vn = gk__tuple_items(co->varnames);
+    int total = co->argcount + co->kwonlyargcount;
+    for (int j = co->posonlyargcount; j < total; j++)
+        if (vn[j] == name)
+            return j;
+    for (int j = co->posonlyargcount; j < total; j++)
+        if (gk__str_eq(vn[j], name))
+            return j;
+    *posonly_hit = 0;
+    for (int j = 0; j < co->posonlyargcount; j++)
+        if (gk__str_eq(vn[j], name))
+            *posonly_hit = 1;
+    return -1;
+}
+
+static int bind_keywords(gk_function *fn, gk_code *co, gk_object **locals, gk_object *const *kwvals,
+                         gk_object *kwnames, gk_object *kwdict)
+{
+    size_t nkw = gk__tuple_size(kwnames);
+    gk_object *posonly_names = NULL;
+    for (size_t i = 0; i < nkw; i++) {
+        gk_object *name = GK_TUPLE_GET(kwnames, i);
+        int posonly = 0;
+        int j = find_keyword(co, name, &posonly);
+        if (j < 0) {
+            if (kwdict) {
+                if (gk__dict_set(kwdict, name, kwvals[i]) < 0)
+                    goto fail;
+                continue;
+            }
+            if (posonly) {
+                if (!posonly_names && !(posonly_names = gk__list_new(0)))
+                    goto fail;
+                if (gk__list_append(posonly_names, name) < 0)
+                    goto fail;
+                continue;
+            }
+            gk__raise(&gk__exc_TypeError, "%s() got an unexpected keyword argument '%s'", fname_of(fn),
+                      gk__str_utf8(name));
+            goto fail;
+        }
+        if (locals[j]) {
+            gk__raise(&gk__exc_TypeError, "%s() got multiple values for argument '%s'", fname_of(fn),
+                      gk__str_utf8(name));
+            goto fail;
+        }
+        locals[j] = gk__incref(kwvals[i]);
+    }
+    if (posonly_names) {
+        gk_object *sep = gk__str_from_cstr(", ");
+        gk_object *joined = sep ? gk__str_join(sep, posonly_names) : NULL;
+        gk__xdecref(sep);
+        if (joined) {
+            gk__raise(&gk__exc_TypeError,
+                      "%s() got some positional-only arguments passed as keyword arguments: '%s'",
+                      fname_of(fn), gk__str_utf8(joined));
+            gk__decref(joined);
+        }
+        goto fail;
+    }
+    return 0;
+fail:
+    gk__xdecref(posonly_names);
+    return -1;
+}
+
+static int fill_defaults(gk_function *fn, gk_code *co, gk_object **locals, size_t nargs)
+{
+    size_t argc = (size_t)co->argcount;
+    size_t ndef = fn->defaults ? gk__tuple_size(fn->defaults) : 0;
+    gk_object *missing[256];
+    size_t nmissing = 0;
+    if (nargs < argc) {
+        size_t m = argc - ndef;
+        for (size_t i = nargs; i < m; i++)
+            if (!locals[i] && nmissing < 256)
+                missing[nmissing++] = GK_TUPLE_GET(co->varnames, i);
+        if (nmissing) {
+            raise_missing(fn, missing, nmissing, "positional");
+            return -1;
+        }
+        for (size_t i = nargs > m ? nargs : m; i < argc; i++)
+            if (!locals[i])
+                locals[i] = gk__incref(GK_TUPLE_GET(fn->defaults, i - m));
+    }
+    for (int i = co->argcount; i < co->argcount + co->kwonlyargcount; i++) {
+        if (locals[i])
+            continue;
+        gk_object *name = GK_TUPLE_GET(co->varnames, i);
+        gk_object *def = fn->kwdefaults ? gk__dict_get(fn->kwdefaults, name) : NULL;
+        if (def)
+            locals[i] = gk__incref(def);
+        else if (nmissing < 256)
+            missing[nmissing++] = name;
+    }
+    if (nmissing) {
+        raise_missing(fn, missing, nmissing, "keyword-only");
+        return -1;
+    }
+    return 0;
+}
+
+/* Binds a call's arguments into the fast locals of a new frame (see eval.h). */
+int gk__function_bind(gk_function *fn, gk_object **locals, gk_object *const *args, size_t nargs,
+                      gk_object *kwnames)
+{
+    gk_code *co = (gk_code *)fn->code;
+    size_t argc = (size_t)co->argcount;
+    size_t total = argc + (size_t)co->kwonlyargcount;
+    gk_object *kwdict = NULL;
+    if (co->flags & GK_CO_VARKEYWORDS) {
+        if (!(kwdict = gk__dict_new()))
+            return -1;
+        locals[total + ((co->flags & GK_CO_VARARGS) ? 1 : 0)] = kwdict;
+    }
+    size_t npos = nargs < argc ? nargs : argc;
+    for (size_t i = 0; i < npos; i++)
+        locals[i] = gk__incref(args[i]);
+    if (co->flags & GK_CO_VARARGS) {
+        gk_object *t = nargs > argc ? gk__tuple_from_array(args + argc, nargs - argc)
+                                    : gk__incref(gk__empty_tuple);
+        if (!t)
+            return -1;
+        locals[total] = t;
+    }
+    if (kwnames && gk__tuple_size(kwnames) > 0 &&
+        bind_keywords(fn, co, locals, args + nargs, kwnames, kwdict) < 0)
+        return -1;
+    if (nargs > argc && !(co->flags & GK_CO_VARARGS)) {
+        raise_too_many_positional(fn, co, locals, nargs);
+        return -1;
+    }
+    return fill_defaults(fn, co, locals, nargs);
+}
+
+/* ------------------------------------------------------------------ */
 /* bound method                                                        */
 
 /* Returns a bound method calling func with self prepended. */
@@ -231,8 +418,8 @@ gk_object *gk__method_new(gk_object *func, gk_object *self)
     gk_method *m = (gk_method *)gk__gc_new(&gk__method_type, sizeof(gk_method));
     if (!m)
         return NULL;
-    m->func = gk_incref(func);
-    m->self = gk_incref(self);
+    m->func = gk__incref(func);
+    m->self = gk__incref(self);
     return (gk_object *)m;
 }
 
@@ -294,14 +481,14 @@ static gk_object *method_repr(gk_object *o)
     }
     gk_object *res = gk__str_from_format("<bound method %s of %R>",
                                          name && gk__is_str(name) ? gk__str_utf8(name) : "?", m->self);
-    gk_xdecref(name);
+    gk__xdecref(name);
     return res;
 }
 
 static gk_object *method_richcompare(gk_object *a, gk_object *b, int op)
 {
     if ((op != GK_EQ && op != GK_NE) || GK_TYPE(a) != &gk__method_type || GK_TYPE(b) != &gk__method_type)
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     int eq = METH(a)->self == METH(b)->self;
     if (eq) {
         eq = gk__richcompare_bool(METH(a)->func, METH(b)->func, GK_EQ);
@@ -332,11 +519,11 @@ static gk_object *method_getattr(gk_object *o, gk_object *name)
 
 static gk_object *method_descr_get(gk_object *descr, gk_object *obj, gk_object *type)
 {
-    return gk_incref(descr);
+    return gk__incref(descr);
 }
 
-static gk_object *m_get_self(gk_object *o, void *c) { return gk_incref(METH(o)->self); }
-static gk_object *m_get_func(gk_object *o, void *c) { return gk_incref(METH(o)->func); }
+static gk_object *m_get_self(gk_object *o, void *c) { return gk__incref(METH(o)->self); }
+static gk_object *m_get_func(gk_object *o, void *c) { return gk__incref(METH(o)->func); }
 
 static gk_object *m_get_doc(gk_object *o, void *c)
 {
@@ -377,7 +564,7 @@ gk_object *gk__cell_new(gk_object *value)
     gk_cell *c = (gk_cell *)gk__gc_new(&gk__cell_type, sizeof(gk_cell));
     if (!c)
         return NULL;
-    gk_xincref(value);
+    gk__xincref(value);
     c->value = value;
     return (gk_object *)c;
 }
@@ -388,7 +575,7 @@ gk_object *gk__cell_get(gk_object *cell) { return CELL(cell)->value; }
 /* Replaces the content (no steal; NULL empties). */
 void gk__cell_set(gk_object *cell, gk_object *value)
 {
-    gk_xincref(value);
+    gk__xincref(value);
     GK_SETREF(CELL(cell)->value, value);
 }
 
@@ -421,7 +608,7 @@ static gk_object *cell_get_contents(gk_object *o, void *c)
 {
     if (!CELL(o)->value)
         return gk__raise(&gk__exc_ValueError, "Cell is empty");
-    return gk_incref(CELL(o)->value);
+    return gk__incref(CELL(o)->value);
 }
 
 static int cell_set_contents(gk_object *o, gk_object *v, void *c)

@@ -38,8 +38,8 @@ gk_object *gk__gen_new(gk__frame *f, gk_object *qualname)
     }
     g->frame = f;
     f->gen = (gk_object *)g;
-    g->name = gk_incref(f->code->name);
-    g->qualname = gk_incref(qualname ? qualname : f->code->name);
+    g->name = gk__incref(f->code->name);
+    g->qualname = gk__incref(qualname ? qualname : f->code->name);
     g->exc_state = NULL;
     g->running = false;
     return (gk_object *)g;
@@ -67,7 +67,7 @@ static void wrap_stop_iteration(void)
         gk__exc_set_cause(err, stop);
         gk__exc_set_context_obj(err, stop);
     }
-    gk_decref(stop);
+    gk__decref(stop);
 }
 
 /* Resumes g: pushes arg (or throws the pending exception when throwflag).
@@ -92,7 +92,7 @@ static int gen_resume(gk_gen *g, gk_object *arg, int throwflag, gk_object **resu
         return -1;
     }
     if (f->state == GK_FRAME_SUSPENDED && !throwflag)
-        *f->sp++ = gk_incref(arg ? arg : GK_NONE);
+        *f->sp++ = gk__incref(arg ? arg : GK_NONE);
 
     gk_object *outer = ts->exc_info;          /* our reference now */
     gk_object *inherited = NULL;
@@ -101,7 +101,7 @@ static int gen_resume(gk_gen *g, gk_object *arg, int throwflag, gk_object **resu
         g->exc_state = NULL;
     } else {
         inherited = outer;
-        gk_xincref(outer);
+        gk__xincref(outer);
         ts->exc_info = outer;
     }
     g->running = true;
@@ -111,7 +111,7 @@ static int gen_resume(gk_gen *g, gk_object *arg, int throwflag, gk_object **resu
     if (f->state == GK_FRAME_SUSPENDED && now && now != inherited)
         g->exc_state = now;
     else
-        gk_xdecref(now);
+        gk__xdecref(now);
     ts->exc_info = outer;
 
     if (f->state == GK_FRAME_SUSPENDED) {
@@ -154,7 +154,7 @@ gk_object *gk__gen_send(gk_object *gen, gk_object *value)
         return res;
     if (st == 0) {
         gk__raise_stop_iteration(res == GK_NONE ? NULL : res);
-        gk_decref(res);
+        gk__decref(res);
     }
     return NULL;
 }
@@ -165,17 +165,17 @@ static int close_iter(gk_object *yf)
         gk_object *r = gk__call_method(yf, "close", NULL, 0);
         if (!r)
             return -1;
-        gk_decref(r);
+        gk__decref(r);
         return 0;
     }
     gk_object *m = gk__getattr_opt(yf, gk__str_intern("close"));
     if (!m)
         return gk__err_occurred() ? -1 : 0;
     gk_object *r = gk__call0(m);
-    gk_decref(m);
+    gk__decref(m);
     if (!r)
         return -1;
-    gk_decref(r);
+    gk__decref(r);
     return 0;
 }
 
@@ -186,16 +186,16 @@ static int gen_after_delegate(gk_gen *g, gk_object **result)
 {
     gk__frame *f = g->frame;
     gk_object *yf = *--f->sp;
-    gk_decref(yf);
+    gk__decref(yf);
     f->pc += 1;
     f->lasti = f->pc - 1;
     if (gk__err_matches(&gk__exc_StopIteration)) {
         gk_object *stop = gk__err_fetch();
         gk_object *val = gk__stop_iteration_value(stop);
-        gk_incref(val ? val : GK_NONE);
+        gk__incref(val ? val : GK_NONE);
         int st = gen_resume(g, val ? val : GK_NONE, 0, result);
-        gk_decref(val ? val : GK_NONE);
-        gk_decref(stop);
+        gk__decref(val ? val : GK_NONE);
+        gk__decref(stop);
         return st;
     }
     return gen_resume(g, NULL, 1, result);
@@ -209,7 +209,7 @@ static int throw_into_delegate(gk_gen *g, gk_object *yf, gk_object *exc, gk_obje
         g->running = false;
         if (r < 0)
             return gen_after_delegate(g, result);
-        gk__err_restore(gk_incref(exc));
+        gk__err_restore(gk__incref(exc));
         return gen_resume(g, NULL, 1, result);
     }
     gk_object *ret = NULL;
@@ -223,11 +223,11 @@ static int throw_into_delegate(gk_gen *g, gk_object *yf, gk_object *exc, gk_obje
             g->running = false;
             if (gk__err_occurred())
                 return gen_resume(g, NULL, 1, result);
-            gk__err_restore(gk_incref(exc));
+            gk__err_restore(gk__incref(exc));
             return gen_resume(g, NULL, 1, result);
         }
         ret = gk__call1(m, exc);
-        gk_decref(m);
+        gk__decref(m);
         st = ret ? 1 : -1;
     }
     g->running = false;
@@ -237,7 +237,7 @@ static int throw_into_delegate(gk_gen *g, gk_object *yf, gk_object *exc, gk_obje
     }
     if (st == 0) {
         gk__raise_stop_iteration(ret);
-        gk_decref(ret);
+        gk__decref(ret);
     }
     return gen_after_delegate(g, result);
 }
@@ -248,16 +248,16 @@ static int gen_throw_exc(gk_gen *g, gk_object *exc, gk_object **result)
     *result = NULL;
     gk_object *yf = gen_yieldfrom(g);
     if (yf && !g->running) {
-        gk_incref(yf);
+        gk__incref(yf);
         int st = throw_into_delegate(g, yf, exc, result);
-        gk_decref(yf);
+        gk__decref(yf);
         return st;
     }
     if (g->running) {
         gk__raise(&gk__exc_ValueError, "generator already executing");
         return -1;
     }
-    gk__err_restore(gk_incref(exc));
+    gk__err_restore(gk__incref(exc));
     return gen_resume(g, NULL, 1, result);
 }
 
@@ -274,13 +274,13 @@ static gk_object *gen_close_impl(gk_gen *g)
         return NULL;
     gk_object *res;
     int st = gen_throw_exc(g, exc, &res);
-    gk_decref(exc);
+    gk__decref(exc);
     if (st == 1) {
-        gk_decref(res);
+        gk__decref(res);
         return gk__raise(&gk__exc_RuntimeError, "generator ignored GeneratorExit");
     }
     if (st == 0) {
-        gk_decref(res);
+        gk__decref(res);
         return gk__none_ref();
     }
     if (gk__err_matches(&gk__exc_GeneratorExit) || gk__err_matches(&gk__exc_StopIteration)) {
@@ -301,12 +301,12 @@ static gk_object *gen_iternext(gk_object *o)
     if (st == 0) {
         if (res != GK_NONE)
             gk__raise_stop_iteration(res);
-        gk_decref(res);
+        gk__decref(res);
     }
     return NULL;
 }
 
-static gk_object *gen_iter(gk_object *o) { return gk_incref(o); }
+static gk_object *gen_iter(gk_object *o) { return gk__incref(o); }
 
 static gk_object *gen_send_meth(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
 {
@@ -321,10 +321,10 @@ static gk_object *make_thrown(gk_object *typ, gk_object *val, gk_object *tb)
     if (gk__is_exception(typ)) {
         if (val && val != GK_NONE)
             return gk__raise(&gk__exc_TypeError, "instance exception may not have a separate value");
-        exc = gk_incref(typ);
+        exc = gk__incref(typ);
     } else if (gk__is_type(typ) && gk__type_is_subtype((gk_type *)typ, &gk__exc_BaseException)) {
         if (val && gk__is_exception(val) && gk__type_is_subtype(GK_TYPE(val), (gk_type *)typ))
-            exc = gk_incref(val);
+            exc = gk__incref(val);
         else if (!val || val == GK_NONE)
             exc = gk__call0(typ);
         else if (gk__is_tuple(val))
@@ -339,7 +339,7 @@ static gk_object *make_thrown(gk_object *typ, gk_object *val, gk_object *tb)
     }
     if (tb && tb != GK_NONE) {
         if (GK_TYPE(tb) != &gk__traceback_type) {
-            gk_decref(exc);
+            gk__decref(exc);
             return gk__raise(&gk__exc_TypeError, "throw() third argument must be a traceback object");
         }
         gk__exc_set_traceback(exc, tb);
@@ -356,12 +356,12 @@ static gk_object *gen_throw_meth(gk_object *self, gk_object *const *args, size_t
         return NULL;
     gk_object *res;
     int st = gen_throw_exc(GEN(self), exc, &res);
-    gk_decref(exc);
+    gk__decref(exc);
     if (st == 1)
         return res;
     if (st == 0) {
         gk__raise_stop_iteration(res == GK_NONE ? NULL : res);
-        gk_decref(res);
+        gk__decref(res);
     }
     return NULL;
 }
@@ -380,20 +380,20 @@ static const gk__methoddef gen_methods[] = {
     { NULL, NULL, 0, NULL },
 };
 
-static gk_object *g_get_name(gk_object *o, void *c) { return gk_incref(GEN(o)->name); }
-static gk_object *g_get_qualname(gk_object *o, void *c) { return gk_incref(GEN(o)->qualname); }
+static gk_object *g_get_name(gk_object *o, void *c) { return gk__incref(GEN(o)->name); }
+static gk_object *g_get_qualname(gk_object *o, void *c) { return gk__incref(GEN(o)->qualname); }
 static gk_object *g_get_running(gk_object *o, void *c) { return gk__bool(GEN(o)->running); }
 static gk_object *g_get_frame(gk_object *o, void *c) { return gk__none_ref(); }
 
 static gk_object *g_get_code(gk_object *o, void *c)
 {
-    return GEN(o)->frame ? gk_incref((gk_object *)GEN(o)->frame->code) : gk__none_ref();
+    return GEN(o)->frame ? gk__incref((gk_object *)GEN(o)->frame->code) : gk__none_ref();
 }
 
 static gk_object *g_get_yieldfrom(gk_object *o, void *c)
 {
     gk_object *yf = gen_yieldfrom(GEN(o));
-    return gk_incref(yf ? yf : GK_NONE);
+    return gk__incref(yf ? yf : GK_NONE);
 }
 
 static const gk__getsetdef gen_getset[] = {
@@ -438,11 +438,11 @@ static void gen_dealloc(gk_object *o)
         gk_object *saved = gk__err_fetch();
         gk_object *r = gen_close_impl(g);
         if (r) {
-            gk_decref(r);
+            gk__decref(r);
         } else {
             gk_object *rep = gen_repr(o);
             gk__write_unraisable(rep ? gk__str_utf8(rep) : "generator");
-            gk_xdecref(rep);
+            gk__xdecref(rep);
         }
         gk__err_restore(saved);
         if (--o->refcnt != 0)

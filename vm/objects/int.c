@@ -48,7 +48,7 @@ static bool small_ready;
 static struct gk_int *free_ints[FREE_MAX];   /* GIL */
 static int nfree;
 
-static gk_object *notimpl(void) { return gk_incref(GK_NOTIMPLEMENTED); }
+static gk_object *notimpl(void) { return gk__incref(GK_NOTIMPLEMENTED); }
 
 /* ------------------------------------------------------------------ */
 /* Construction                                                        */
@@ -80,7 +80,7 @@ gk_object *gk__int_from_i64(int64_t v)
     if (v >= SMALL_MIN && v <= SMALL_MAX) {
         if (!small_ready)
             init_small();
-        return gk_incref((gk_object *)&small_ints[v - SMALL_MIN]);
+        return gk__incref((gk_object *)&small_ints[v - SMALL_MIN]);
     }
     struct gk_int *o = int_alloc();
     if (!o)
@@ -145,7 +145,7 @@ gk_object *gk__int_from_double(double d)
 static gk_object *exact(gk_object *o)
 {
     if (GK_TYPE(o) == &gk__int_type)
-        return gk_incref(o);
+        return gk__incref(o);
     return BIG(o) ? from_mpz(I(o)->z) : gk__int_from_i64(SV(o));
 }
 
@@ -188,7 +188,7 @@ int64_t gk__int_as_i64(gk_object *o)
 {
     if (!BIG(o))
         return SV(o);
-    gk__raise(&gk__exc_OverflowError, "Python int too large to convert to C int64_t");
+    gk__raise(&gk__exc_OverflowError, "Python int too large to convert to C long");
     return -1;
 }
 
@@ -204,8 +204,11 @@ int gk__int_sign(gk_object *o)
  * d must not be 0. */
 static int ratio_to_double(mpz_srcptr n, mpz_srcptr d, double *out)
 {
-    if (mpz_sgn(n) == 0) {
-        *out = 0.0;
+    long e = (long)mpz_sizeinbase(n, 2) - (long)mpz_sizeinbase(d, 2);
+    if (e > 1025)
+        return -1;                     /* the quotient is at least 2**1025 */
+    if (mpz_sgn(n) == 0 || e < -1076) {
+        *out = 0.0;                    /* below half the smallest subnormal */
         return 0;
     }
     mpz_t a, b, q, r;
@@ -215,7 +218,6 @@ static int ratio_to_double(mpz_srcptr n, mpz_srcptr d, double *out)
     mpz_init(r);
     mpz_abs(a, n);
     mpz_abs(b, d);
-    long e = (long)mpz_sizeinbase(a, 2) - (long)mpz_sizeinbase(b, 2);
     long k = e - 55;                   /* q gets 55 or 56 bits */
     if (k < 0)
         mpz_mul_2exp(a, a, (unsigned long)-k);
@@ -455,7 +457,7 @@ gk_object *gk__int_from_string(const char *s, size_t len, int base)
     if (!text)
         return NULL;
     invalid_literal(base, text);
-    gk_decref(text);
+    gk__decref(text);
     return NULL;
 }
 
@@ -505,10 +507,11 @@ static gk_object *int_mul(gk_object *a, gk_object *b)
     return big_binop(a, b, mpz_mul);
 }
 
-static int check_divisor(gk_object *b)
+static int check_divisor(gk_object *b, bool mod_only)
 {
     if (gk__int_sign(b) == 0) {
-        gk__raise(&gk__exc_ZeroDivisionError, "integer division or modulo by zero");
+        gk__raise(&gk__exc_ZeroDivisionError, mod_only ? "integer modulo by zero"
+                                                       : "integer division or modulo by zero");
         return -1;
     }
     return 0;
@@ -517,7 +520,7 @@ static int check_divisor(gk_object *b)
 /* Floor quotient and/or remainder (either out pointer may be NULL). */
 static int int_divmod_parts(gk_object *a, gk_object *b, gk_object **q, gk_object **r)
 {
-    if (check_divisor(b) < 0)
+    if (check_divisor(b, q == NULL) < 0)
         return -1;
     if (!BIG(a) && !BIG(b) && !(SV(a) == INT64_MIN && SV(b) == -1)) {
         int64_t x = SV(a), y = SV(b), qq = x / y, rr = x % y;
@@ -543,18 +546,18 @@ static int int_divmod_parts(gk_object *a, gk_object *b, gk_object **q, gk_object
     zput(b, tb);
     gk_object *oq = from_mpz_steal(zq), *orr = from_mpz_steal(zr);
     if (!oq || !orr) {
-        gk_xdecref(oq);
-        gk_xdecref(orr);
+        gk__xdecref(oq);
+        gk__xdecref(orr);
         return -1;
     }
     if (q)
         *q = oq;
     else
-        gk_decref(oq);
+        gk__decref(oq);
     if (r)
         *r = orr;
     else
-        gk_decref(orr);
+        gk__decref(orr);
     return 0;
 }
 
@@ -580,8 +583,8 @@ gk_object *gk__int_divmod(gk_object *a, gk_object *b)
         return NULL;
     gk_object *t = gk__tuple_new(2);
     if (!t) {
-        gk_decref(q);
-        gk_decref(r);
+        gk__decref(q);
+        gk__decref(r);
         return NULL;
     }
     GK_TUPLE_SET(t, 0, q);
@@ -870,11 +873,11 @@ static gk_object *check_int_result(gk_object *r, const char *meth)
         return NULL;
     if (!gk__is_int(r)) {
         gk__raise(&gk__exc_TypeError, "%s returned non-int (type %N)", meth, r);
-        gk_decref(r);
+        gk__decref(r);
         return NULL;
     }
     gk_object *e = exact(r);
-    gk_decref(r);
+    gk__decref(r);
     return e;
 }
 
@@ -902,7 +905,7 @@ static gk_object *int_from_object(gk_object *x)
 {
     gk_type *t = GK_TYPE(x);
     if (t == &gk__int_type)
-        return gk_incref(x);
+        return gk__incref(x);
     if (is_text(x))
         return int_from_text(x, 10);
     if (t->flags & GK_TPFLAG_HEAPTYPE) {
@@ -915,11 +918,12 @@ static gk_object *int_from_object(gk_object *x)
         return exact(x);
     if (gk__is_float(x))
         return gk__int_from_double(gk__float_value(x));
-    if (t->nb_int)
+    bool heap = (t->flags & GK_TPFLAG_HEAPTYPE) != 0;   /* heap types were looked up above */
+    if (!heap && t->nb_int)
         return check_int_result(t->nb_int(x), "__int__");
-    if (t->nb_index)
+    if (!heap && t->nb_index)
         return check_int_result(t->nb_index(x), "__index__");
-    if (gk__type_lookup_cstr(t, "__trunc__"))
+    if (!heap && gk__type_lookup_cstr(t, "__trunc__"))
         return check_int_result(gk__call_special(x, "__trunc__", NULL, 0), "__trunc__");
     return gk__raise(&gk__exc_TypeError,
                      "int() argument must be a string, a bytes-like object or a real number, not '%s'",
@@ -947,7 +951,7 @@ static gk_object *int_value_from_args(gk_object *x, gk_object *base)
 
 static gk_object *int_new(gk_type *type, gk_object *const *args, size_t nargs, gk_object *kwnames)
 {
-    static const char *const names[] = {"x", "base"};
+    static const char *const names[] = {"", "base"};   /* x is positional-only */
     gk_object *a[2];
     if (gk__parse_args("int", args, nargs, kwnames, names, 0, 2, a) < 0)
         return NULL;
@@ -964,7 +968,7 @@ static gk_object *int_new(gk_type *type, gk_object *const *args, size_t nargs, g
         else
             I(o)->v = SV(v);
     }
-    gk_decref(v);
+    gk__decref(v);
     return o;
 }
 
@@ -1018,8 +1022,8 @@ static gk_object *int_as_integer_ratio(gk_object *self, gk_object *const *args, 
     NOARGS("as_integer_ratio");
     gk_object *n = exact(self), *one = gk__int_from_i64(1);
     gk_object *t = n && one ? gk__tuple_pack(2, n, one) : NULL;
-    gk_xdecref(n);
-    gk_xdecref(one);
+    gk__xdecref(n);
+    gk__xdecref(one);
     return t;
 }
 
@@ -1028,7 +1032,7 @@ static gk_object *int_getnewargs(gk_object *self, gk_object *const *args, size_t
     NOARGS("__getnewargs__");
     gk_object *n = exact(self);
     gk_object *t = n ? gk__tuple_pack(1, n) : NULL;
-    gk_xdecref(n);
+    gk__xdecref(n);
     return t;
 }
 
@@ -1205,7 +1209,7 @@ static gk_object *int_from_bytes(gk_object *cls, gk_object *const *args, size_t 
         is_signed = t;
     }
     gk_object *data = gk__is_bytes(a[0]) || GK_TYPE(a[0]) == &gk__bytearray_type
-                          ? gk_incref(a[0]) : gk__call1((gk_object *)&gk__bytes_type, a[0]);
+                          ? gk__incref(a[0]) : gk__call1((gk_object *)&gk__bytes_type, a[0]);
     if (!data)
         return NULL;
     size_t n = gk__bytes_size(data);
@@ -1220,7 +1224,7 @@ static gk_object *int_from_bytes(gk_object *cls, gk_object *const *args, size_t 
         mpz_sub(z, z, lim);
         mpz_clear(lim);
     }
-    gk_decref(data);
+    gk__decref(data);
     gk_object *r = from_mpz_steal(z);
     if (r && cls != (gk_object *)&gk__int_type)
         GK_SETREF(r, gk__call1(cls, r));

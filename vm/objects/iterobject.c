@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include "objects.h"
 
-static gk_object *self_iter(gk_object *o) { return gk_incref(o); }
+static gk_object *self_iter(gk_object *o) { return gk__incref(o); }
 
 static bool no_kwargs(const char *name, gk_object *kwnames)
 {
@@ -94,12 +94,12 @@ static gk_object *enum_new(gk_type *type, gk_object *const *args, size_t nargs, 
     if (start && gk__int_is_small(start) && gk__int_small_value(start) < INT64_MAX)
         e->n = gk__int_small_value(start);
     else if (start)
-        e->big = gk_incref(start);
-    gk_xdecref(start);
+        e->big = gk__incref(start);
+    gk__xdecref(start);
     return (gk_object *)e;
 fail:
-    gk_xdecref((gk_object *)e);
-    gk_xdecref(start);
+    gk__xdecref((gk_object *)e);
+    gk__xdecref(start);
     return NULL;
 }
 
@@ -115,27 +115,27 @@ static gk_object *enum_next(gk_object *o)
         if (e->n == INT64_MAX - 1) {
             gk_object *one = gk__int_from_i64(1);
             e->big = one ? gk__binop(idx, one, GK_BINOP_ADD) : NULL;
-            gk_xdecref(one);
+            gk__xdecref(one);
         } else {
             e->n++;
         }
     } else {
-        idx = gk_incref(e->big);
+        idx = gk__incref(e->big);
         gk_object *one = gk__int_from_i64(1);
         gk_object *nx = one ? gk__binop(e->big, one, GK_BINOP_ADD) : NULL;
-        gk_xdecref(one);
+        gk__xdecref(one);
         if (nx)
             GK_SETREF(e->big, nx);
         else
             GK_CLEAR(idx);
     }
     if (!idx) {
-        gk_decref(item);
+        gk__decref(item);
         return NULL;
     }
     gk_object *r = gk__tuple_pack(2, idx, item);
-    gk_decref(idx);
-    gk_decref(item);
+    gk__decref(idx);
+    gk__decref(item);
     return r;
 }
 
@@ -177,15 +177,15 @@ static gk_object *zip_new(gk_type *type, gk_object *const *args, size_t nargs, g
         gk_object *it = gk__iter(args[i]);
         if (!it) {
             for (size_t j = i; j < nargs; j++)
-                GK_TUPLE_SET(its, j, gk_incref(GK_NONE));
-            gk_decref(its);
+                GK_TUPLE_SET(its, j, gk__incref(GK_NONE));
+            gk__decref(its);
             return NULL;
         }
         GK_TUPLE_SET(its, i, it);
     }
     zip_obj *z = (zip_obj *)gk__gc_new(type, type->basicsize);
     if (!z) {
-        gk_decref(its);
+        gk__decref(its);
         return NULL;
     }
     z->its = its;
@@ -205,7 +205,7 @@ static gk_object *zip_strict_fail(zip_obj *z, size_t i)
     for (i = 1; i < n; i++) {
         gk_object *item = gk__iternext(GK_TUPLE_GET(z->its, i));
         if (item) {
-            gk_decref(item);
+            gk__decref(item);
             plural = i == 1 ? " " : "s 1-";
             return gk__raise(&gk__exc_ValueError, "zip() argument %zu is longer than argument%s%zu",
                              i + 1, plural, i);
@@ -231,8 +231,8 @@ static gk_object *zip_next(gk_object *o)
         gk_object *item = gk__iternext(GK_TUPLE_GET(z->its, i));
         if (!item) {
             for (size_t j = i; j < n; j++)
-                GK_TUPLE_SET(r, j, gk_incref(GK_NONE));
-            gk_decref(r);
+                GK_TUPLE_SET(r, j, gk__incref(GK_NONE));
+            gk__decref(r);
             return z->strict ? zip_strict_fail(z, i) : NULL;
         }
         GK_TUPLE_SET(r, i, item);
@@ -271,18 +271,18 @@ static gk_object *map_new(gk_type *type, gk_object *const *args, size_t nargs, g
         gk_object *it = gk__iter(args[i]);
         if (!it) {
             for (size_t j = i; j < nargs; j++)
-                GK_TUPLE_SET(its, j - 1, gk_incref(GK_NONE));
-            gk_decref(its);
+                GK_TUPLE_SET(its, j - 1, gk__incref(GK_NONE));
+            gk__decref(its);
             return NULL;
         }
         GK_TUPLE_SET(its, i - 1, it);
     }
     map_obj *m = (map_obj *)gk__gc_new(type, type->basicsize);
     if (!m) {
-        gk_decref(its);
+        gk__decref(its);
         return NULL;
     }
-    m->func = gk_incref(args[0]);
+    m->func = gk__incref(args[0]);
     m->its = its;
     return (gk_object *)m;
 }
@@ -304,7 +304,7 @@ static gk_object *map_next(gk_object *o)
     r = gk__call(m->func, argv, n, NULL);
 done:
     for (size_t i = 0; i < got; i++)
-        gk_decref(argv[i]);
+        gk__decref(argv[i]);
     if (argv != small)
         free(argv);
     return r;
@@ -339,10 +339,10 @@ static gk_object *filter_new(gk_type *type, gk_object *const *args, size_t nargs
         return NULL;
     filter_obj *f = (filter_obj *)gk__gc_new(type, type->basicsize);
     if (!f) {
-        gk_decref(it);
+        gk__decref(it);
         return NULL;
     }
-    f->func = gk_incref(args[0]);
+    f->func = gk__incref(args[0]);
     f->it = it;
     return (gk_object *)f;
 }
@@ -361,11 +361,11 @@ static gk_object *filter_next(gk_object *o)
         } else {
             gk_object *r = gk__call1(f->func, item);
             ok = r ? gk__truthy(r) : -1;
-            gk_xdecref(r);
+            gk__xdecref(r);
         }
         if (ok > 0)
             return item;
-        gk_decref(item);
+        gk__decref(item);
         if (ok < 0)
             return NULL;
     }
@@ -410,7 +410,7 @@ static gk_object *rev_new(gk_type *type, gk_object *const *args, size_t nargs, g
     rev_obj *r = (rev_obj *)gk__gc_new(type, type->basicsize);
     if (!r)
         return NULL;
-    r->seq = gk_incref(seq);
+    r->seq = gk__incref(seq);
     r->index = n - 1;
     return (gk_object *)r;
 }
@@ -425,7 +425,7 @@ static gk_object *rev_next(gk_object *o)
         if (!i)
             return NULL;
         gk_object *item = gk__getitem(r->seq, i);
-        gk_decref(i);
+        gk__decref(i);
         if (item) {
             r->index--;
             return item;
@@ -475,7 +475,7 @@ gk_object *gk__seq_iter_new(gk_object *seq)
     seqiter_obj *s = (seqiter_obj *)gk__gc_new(&gk__seq_iter_type, sizeof(seqiter_obj));
     if (!s)
         return NULL;
-    s->seq = gk_incref(seq);
+    s->seq = gk__incref(seq);
     return (gk_object *)s;
 }
 
@@ -488,7 +488,7 @@ static gk_object *seqiter_next(gk_object *o)
     if (!i)
         return NULL;
     gk_object *item = gk__getitem(s->seq, i);
-    gk_decref(i);
+    gk__decref(i);
     if (item) {
         s->index++;
         return item;
@@ -523,8 +523,8 @@ gk_object *gk__callable_iter_new(gk_object *callable, gk_object *sentinel)
     calliter_obj *c = (calliter_obj *)gk__gc_new(&gk__callable_iter_type, sizeof(calliter_obj));
     if (!c)
         return NULL;
-    c->func = gk_incref(callable);
-    c->sentinel = gk_incref(sentinel);
+    c->func = gk__incref(callable);
+    c->sentinel = gk__incref(sentinel);
     return (gk_object *)c;
 }
 
@@ -545,7 +545,7 @@ static gk_object *calliter_next(gk_object *o)
     int eq = gk__richcompare_bool(r, c->sentinel, GK_EQ);
     if (eq == 0)
         return r;
-    gk_decref(r);
+    gk__decref(r);
     if (eq > 0) {
         GK_CLEAR(c->func);
         GK_CLEAR(c->sentinel);

@@ -88,7 +88,7 @@ static gk_object *list_alloc(gk_type *type, size_t n)
     if (n) {
         l->items = calloc(n, sizeof(gk_object *));
         if (!l->items) {
-            gk_decref((gk_object *)l);
+            gk__decref((gk_object *)l);
             return gk__raise_nomemory();
         }
         l->cap = n;
@@ -110,7 +110,7 @@ int gk__list_append(gk_object *o, gk_object *v)
     gk_list *l = LST(o);
     if (list_reserve(l, l->n + 1) < 0)
         return -1;
-    l->items[l->n++] = gk_incref(v);
+    l->items[l->n++] = gk__incref(v);
     return 0;
 }
 
@@ -129,7 +129,7 @@ int gk__list_insert(gk_object *o, intptr_t i, gk_object *v)
     if (list_reserve(l, l->n + 1) < 0)
         return -1;
     memmove(l->items + i + 1, l->items + i, (size_t)(n - i) * sizeof(gk_object *));
-    l->items[i] = gk_incref(v);
+    l->items[i] = gk__incref(v);
     l->n++;
     return 0;
 }
@@ -144,7 +144,7 @@ int gk__list_extend(gk_object *o, gk_object *iterable)
             return -1;
         gk_object **src = gk__is_list(iterable) ? LST(iterable)->items : gk__tuple_items(iterable);
         for (size_t i = 0; i < m; i++)
-            l->items[l->n + i] = gk_incref(src[i]);
+            l->items[l->n + i] = gk__incref(src[i]);
         l->n += m;
         return 0;
     }
@@ -154,13 +154,13 @@ int gk__list_extend(gk_object *o, gk_object *iterable)
     gk_object *v;
     while ((v = gk__iternext(it)) != NULL) {
         int r = gk__list_append(o, v);
-        gk_decref(v);
+        gk__decref(v);
         if (r < 0) {
-            gk_decref(it);
+            gk__decref(it);
             return -1;
         }
     }
-    gk_decref(it);
+    gk__decref(it);
     return gk__err_occurred() ? -1 : 0;
 }
 
@@ -205,10 +205,10 @@ static int list_replace(gk_list *l, size_t lo, size_t hi, gk_object *const *src,
     }
     memmove(l->items + lo + m, l->items + hi, (l->n - hi) * sizeof(gk_object *));
     for (size_t i = 0; i < m; i++)
-        l->items[lo + i] = gk_incref(src[i]);
+        l->items[lo + i] = gk__incref(src[i]);
     l->n = l->n + m - d;
     for (size_t i = 0; i < d; i++)
-        gk_decref(old[i]);
+        gk__decref(old[i]);
     free(old);
     return 0;
 }
@@ -307,7 +307,7 @@ static int sort_items(gk_object **items, size_t n, gk_object *key)
 done:
     if (key && p)
         for (size_t i = 0; i < nk; i++)
-            gk_decref(p[i].k);
+            gk__decref(p[i].k);
     free(p);
     free(tmp);
     return rc;
@@ -336,7 +336,7 @@ int gk__list_sort(gk_object *o, gk_object *key, bool reverse)
     l->cap = cap;
     if (junk) {
         for (size_t i = 0; i < njunk; i++)
-            gk_decref(junk[i]);
+            gk__decref(junk[i]);
         free(junk);
     }
     if (modified && rc == 0) {
@@ -356,7 +356,7 @@ static void list_dealloc(gk_object *o)
     l->items = NULL;
     l->n = l->cap = 0;
     for (size_t i = 0; i < n; i++)
-        gk_xdecref(items[i]);
+        gk__xdecref(items[i]);
     free(items);
     gk__gc_free(o);
 }
@@ -381,7 +381,7 @@ static int list_clear_slot(gk_object *o)
     l->items = NULL;
     l->n = l->cap = 0;
     for (size_t i = 0; i < n; i++)
-        gk_xdecref(items[i]);
+        gk__xdecref(items[i]);
     free(items);
     return 0;
 }
@@ -401,13 +401,13 @@ static gk_object *list_repr(gk_object *o)
     for (size_t i = 0; i < l->n; i++) {
         if (i && gk__strbuf_append(&b, ", ", 2) < 0)
             goto fail;
-        gk_object *item = gk_incref(l->items[i]);
+        gk_object *item = gk__incref(l->items[i]);
         gk_object *s = gk__repr(item);
-        gk_decref(item);
+        gk__decref(item);
         if (!s)
             goto fail;
         int e = gk__strbuf_append_str(&b, s);
-        gk_decref(s);
+        gk__decref(s);
         if (e < 0)
             goto fail;
     }
@@ -427,9 +427,9 @@ static int list_contains(gk_object *o, gk_object *item)
 {
     gk_list *l = LST(o);
     for (size_t i = 0; i < l->n; i++) {
-        gk_object *x = gk_incref(l->items[i]);
+        gk_object *x = gk__incref(l->items[i]);
         int r = gk__richcompare_bool(x, item, GK_EQ);
-        gk_decref(x);
+        gk__decref(x);
         if (r != 0)
             return r;
     }
@@ -452,7 +452,7 @@ static gk_object *list_getitem(gk_object *o, gk_object *key)
         if (!r)
             return NULL;
         for (intptr_t i = 0, j = start; i < n; i++, j += step)
-            LST(r)->items[i] = gk_incref(l->items[j]);
+            LST(r)->items[i] = gk__incref(l->items[j]);
         return r;
     }
     if (!index_like(key))
@@ -465,7 +465,7 @@ static gk_object *list_getitem(gk_object *o, gk_object *key)
         i += (intptr_t)l->n;
     if (i < 0 || i >= (intptr_t)l->n)
         return gk__raise(&gk__exc_IndexError, "list index out of range");
-    return gk_incref(l->items[i]);
+    return gk__incref(l->items[i]);
 }
 
 static int list_del_slice(gk_list *l, intptr_t start, intptr_t step, intptr_t n)
@@ -492,7 +492,7 @@ static int list_del_slice(gk_list *l, intptr_t start, intptr_t step, intptr_t n)
     }
     l->n = w;
     for (size_t i = 0; i < k; i++)
-        gk_decref(gone[i]);
+        gk__decref(gone[i]);
     free(gone);
     return 0;
 }
@@ -506,7 +506,7 @@ static int list_set_slice(gk_list *l, gk_object *key, gk_object *value)
         return list_del_slice(l, start, step, n);
     gk_object *seq;
     if (GK_TYPE(value) == &gk__tuple_type)
-        seq = gk_incref(value);
+        seq = gk__incref(value);
     else {
         seq = gk__sequence_list(value);
         if (!seq) {
@@ -537,13 +537,13 @@ static int list_set_slice(gk_list *l, gk_object *key, gk_object *value)
         for (size_t i = 0; old && i < m; i++) {
             size_t j = (size_t)(start + (intptr_t)i * step);
             old[i] = l->items[j];
-            l->items[j] = gk_incref(src[i]);
+            l->items[j] = gk__incref(src[i]);
         }
         for (size_t i = 0; old && i < m; i++)
-            gk_decref(old[i]);
+            gk__decref(old[i]);
         free(old);
     }
-    gk_decref(seq);
+    gk__decref(seq);
     return rc;
 }
 
@@ -569,24 +569,24 @@ static int list_setitem(gk_object *o, gk_object *key, gk_object *value)
     if (!value)
         return list_replace(l, (size_t)i, (size_t)i + 1, NULL, 0);
     gk_object *old = l->items[i];
-    l->items[i] = gk_incref(value);
-    gk_decref(old);
+    l->items[i] = gk__incref(value);
+    gk__decref(old);
     return 0;
 }
 
 static gk_object *list_richcompare(gk_object *a, gk_object *b, int op)
 {
     if (!gk__is_list(a) || !gk__is_list(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     gk_list *x = LST(a), *y = LST(b);
     if ((op == GK_EQ || op == GK_NE) && x->n != y->n)
         return gk__bool(op == GK_NE);
     size_t i;
     for (i = 0; i < x->n && i < y->n; i++) {
-        gk_object *p = gk_incref(x->items[i]), *q = gk_incref(y->items[i]);
+        gk_object *p = gk__incref(x->items[i]), *q = gk__incref(y->items[i]);
         int r = gk__richcompare_bool(p, q, GK_EQ);
-        gk_decref(p);
-        gk_decref(q);
+        gk__decref(p);
+        gk__decref(q);
         if (r < 0)
             return NULL;
         if (!r)
@@ -609,20 +609,20 @@ static gk_object *list_richcompare(gk_object *a, gk_object *b, int op)
         return gk__bool(false);
     if (op == GK_NE)
         return gk__bool(true);
-    gk_object *p = gk_incref(x->items[i]), *q = gk_incref(y->items[i]);
+    gk_object *p = gk__incref(x->items[i]), *q = gk__incref(y->items[i]);
     gk_object *r = gk__richcompare(p, q, op);
-    gk_decref(p);
-    gk_decref(q);
+    gk__decref(p);
+    gk__decref(q);
     return r;
 }
 
 static gk_object *list_concat(gk_object *a, gk_object *b)
 {
     if (!gk__is_list(a))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (!gk__is_list(b)) {
         if ((GK_TYPE(b)->flags & GK_TPFLAG_HEAPTYPE) && GK_TYPE(b)->nb[GK_BINOP_ADD])
-            return gk_incref(GK_NOTIMPLEMENTED);
+            return gk__incref(GK_NOTIMPLEMENTED);
         return gk__raise(&gk__exc_TypeError, "can only concatenate list (not \"%s\") to list",
                          GK_TYPE_NAME(b));
     }
@@ -631,9 +631,9 @@ static gk_object *list_concat(gk_object *a, gk_object *b)
     if (!r)
         return NULL;
     for (size_t i = 0; i < x->n; i++)
-        LST(r)->items[i] = gk_incref(x->items[i]);
+        LST(r)->items[i] = gk__incref(x->items[i]);
     for (size_t i = 0; i < y->n; i++)
-        LST(r)->items[x->n + i] = gk_incref(y->items[i]);
+        LST(r)->items[x->n + i] = gk__incref(y->items[i]);
     return r;
 }
 
@@ -667,7 +667,7 @@ static gk_object *list_repeat(gk_object *a, gk_object *b)
     intptr_t n;
     int r = repeat_count(cnt, &n);
     if (r <= 0)
-        return r < 0 ? NULL : gk_incref(GK_NOTIMPLEMENTED);
+        return r < 0 ? NULL : gk__incref(GK_NOTIMPLEMENTED);
     gk_list *l = LST(seq);
     if (l->n && (size_t)n > SIZE_MAX / sizeof(gk_object *) / l->n)
         return gk__raise_nomemory();
@@ -678,32 +678,32 @@ static gk_object *list_repeat(gk_object *a, gk_object *b)
     size_t k = 0;
     for (intptr_t j = 0; j < n; j++)
         for (size_t i = 0; i < len; i++)
-            LST(res)->items[k++] = gk_incref(l->items[i]);
+            LST(res)->items[k++] = gk__incref(l->items[i]);
     return res;
 }
 
 static gk_object *list_iadd(gk_object *a, gk_object *b)
 {
     if (!gk__is_list(a))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (gk__list_extend(a, b) < 0)
         return NULL;
-    return gk_incref(a);
+    return gk__incref(a);
 }
 
 static gk_object *list_imul(gk_object *a, gk_object *b)
 {
     if (!gk__is_list(a))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     intptr_t n;
     int r = repeat_count(b, &n);
     if (r <= 0)
-        return r < 0 ? NULL : gk_incref(GK_NOTIMPLEMENTED);
+        return r < 0 ? NULL : gk__incref(GK_NOTIMPLEMENTED);
     gk_list *l = LST(a);
     size_t len = l->n;
     if (n == 0 || len == 0) {
         list_clear_slot(a);
-        return gk_incref(a);
+        return gk__incref(a);
     }
     if ((size_t)n > SIZE_MAX / sizeof(gk_object *) / len)
         return gk__raise_nomemory();
@@ -711,8 +711,8 @@ static gk_object *list_imul(gk_object *a, gk_object *b)
         return NULL;
     for (intptr_t j = 1; j < n; j++)
         for (size_t i = 0; i < len; i++)
-            l->items[l->n++] = gk_incref(l->items[i]);
-    return gk_incref(a);
+            l->items[l->n++] = gk__incref(l->items[i]);
+    return gk__incref(a);
 }
 
 static gk_object *list_iter_new(gk_object *o);
@@ -741,14 +741,14 @@ static int list_init(gk_object *self, gk_object *const *args, size_t nargs, gk_o
 
 static gk_object *m_append(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("append", nargs, kw, 1, 1) < 0 || gk__list_append(self, args[0]) < 0)
+    if (gk__check_args("list.append", nargs, kw, 1, 1) < 0 || gk__list_append(self, args[0]) < 0)
         return NULL;
     return gk__none_ref();
 }
 
 static gk_object *m_extend(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("extend", nargs, kw, 1, 1) < 0 || gk__list_extend(self, args[0]) < 0)
+    if (gk__check_args("list.extend", nargs, kw, 1, 1) < 0 || gk__list_extend(self, args[0]) < 0)
         return NULL;
     return gk__none_ref();
 }
@@ -777,13 +777,13 @@ static gk_object *m_pop(gk_object *self, gk_object *const *args, size_t nargs, g
 
 static gk_object *m_remove(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("remove", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("list.remove", nargs, kw, 1, 1) < 0)
         return NULL;
     gk_list *l = LST(self);
     for (size_t i = 0; i < l->n; i++) {
-        gk_object *x = gk_incref(l->items[i]);
+        gk_object *x = gk__incref(l->items[i]);
         int r = gk__richcompare_bool(x, args[0], GK_EQ);
-        gk_decref(x);
+        gk__decref(x);
         if (r < 0)
             return NULL;
         if (r) {
@@ -831,9 +831,9 @@ static gk_object *m_index(gk_object *self, gk_object *const *args, size_t nargs,
         clamp_arg(nargs > 2 ? args[2] : NULL, (intptr_t)l->n, &stop) < 0)
         return NULL;
     for (intptr_t i = start; i < stop && i < (intptr_t)l->n; i++) {
-        gk_object *x = gk_incref(l->items[i]);
+        gk_object *x = gk__incref(l->items[i]);
         int r = gk__richcompare_bool(x, args[0], GK_EQ);
-        gk_decref(x);
+        gk__decref(x);
         if (r < 0)
             return NULL;
         if (r)
@@ -844,14 +844,14 @@ static gk_object *m_index(gk_object *self, gk_object *const *args, size_t nargs,
 
 static gk_object *m_count(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("count", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("list.count", nargs, kw, 1, 1) < 0)
         return NULL;
     gk_list *l = LST(self);
     int64_t c = 0;
     for (size_t i = 0; i < l->n; i++) {
-        gk_object *x = gk_incref(l->items[i]);
+        gk_object *x = gk__incref(l->items[i]);
         int r = gk__richcompare_bool(x, args[0], GK_EQ);
-        gk_decref(x);
+        gk__decref(x);
         if (r < 0)
             return NULL;
         c += r;
@@ -877,7 +877,7 @@ static gk_object *m_sort(gk_object *self, gk_object *const *args, size_t nargs, 
 
 static gk_object *m_reverse(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("reverse", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("list.reverse", nargs, kw, 0, 0) < 0)
         return NULL;
     reverse_items(LST(self)->items, LST(self)->n);
     return gk__none_ref();
@@ -885,19 +885,19 @@ static gk_object *m_reverse(gk_object *self, gk_object *const *args, size_t narg
 
 static gk_object *m_copy(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("copy", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("list.copy", nargs, kw, 0, 0) < 0)
         return NULL;
     gk_list *l = LST(self);
     gk_object *r = gk__list_new(l->n);
     if (r)
         for (size_t i = 0; i < l->n; i++)
-            LST(r)->items[i] = gk_incref(l->items[i]);
+            LST(r)->items[i] = gk__incref(l->items[i]);
     return r;
 }
 
 static gk_object *m_clear(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("clear", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("list.clear", nargs, kw, 0, 0) < 0)
         return NULL;
     list_clear_slot(self);
     return gk__none_ref();
@@ -905,7 +905,7 @@ static gk_object *m_clear(gk_object *self, gk_object *const *args, size_t nargs,
 
 static gk_object *m_reversed(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("__reversed__", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("list.__reversed__", nargs, kw, 0, 0) < 0)
         return NULL;
     return list_reviter_new(self);
 }
@@ -958,7 +958,7 @@ static gk_object *iter_make(gk_type *type, gk_object *seq, intptr_t index)
     list_iter *it = (list_iter *)gk__gc_new(type, sizeof(list_iter));
     if (!it)
         return NULL;
-    it->seq = gk_incref(seq);
+    it->seq = gk__incref(seq);
     it->index = index;
     return (gk_object *)it;
 }
@@ -987,7 +987,7 @@ static int liter_clear(gk_object *o)
     return 0;
 }
 
-static gk_object *liter_self(gk_object *o) { return gk_incref(o); }
+static gk_object *liter_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *liter_next(gk_object *o)
 {
@@ -996,7 +996,7 @@ static gk_object *liter_next(gk_object *o)
         return NULL;
     gk_list *l = LST(it->seq);
     if (it->index >= 0 && (size_t)it->index < l->n)
-        return gk_incref(l->items[it->index++]);
+        return gk__incref(l->items[it->index++]);
     GK_CLEAR(it->seq);
     return NULL;
 }
@@ -1008,7 +1008,7 @@ static gk_object *lriter_next(gk_object *o)
         return NULL;
     gk_list *l = LST(it->seq);
     if (it->index >= 0 && (size_t)it->index < l->n)
-        return gk_incref(l->items[it->index--]);
+        return gk__incref(l->items[it->index--]);
     GK_CLEAR(it->seq);
     it->index = -1;
     return NULL;

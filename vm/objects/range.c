@@ -58,7 +58,7 @@ static int arg_i64(gk_object *o, int64_t *out)
     if (!v)
         return -1;
     int64_t x = gk__int_as_i64(v);
-    gk_decref(v);
+    gk__decref(v);
     if (x == -1 && gk__err_occurred())
         return -1;
     *out = x;
@@ -170,7 +170,7 @@ static int64_t generic_position(gk_object *o, gk_object *v, int64_t *count)
         if (!x)
             return -2;
         int c = gk__richcompare_bool(x, v, GK_EQ);
-        gk_decref(x);
+        gk__decref(x);
         if (c < 0)
             return -2;
         if (c) {
@@ -193,7 +193,7 @@ static int range_contains(gk_object *o, gk_object *v)
 
 static gk_object *m_count(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("count", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("range.count", nargs, kw, 1, 1) < 0)
         return NULL;
     if (exact_int(args[0]))
         return gk__int_from_i64(int_position(RG(self), args[0]) >= 0);
@@ -205,7 +205,7 @@ static gk_object *m_count(gk_object *self, gk_object *const *args, size_t nargs,
 
 static gk_object *m_index(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("index", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("range.index", nargs, kw, 1, 1) < 0)
         return NULL;
     int64_t p, cnt;
     if (exact_int(args[0]))
@@ -220,7 +220,7 @@ static gk_object *m_index(gk_object *self, gk_object *const *args, size_t nargs,
 static gk_object *range_richcompare(gk_object *a, gk_object *b, int op)
 {
     if (GK_TYPE(a) != &gk__range_type || GK_TYPE(b) != &gk__range_type || (op != GK_EQ && op != GK_NE))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     gk_range *x = RG(a), *y = RG(b);
     bool eq;
     if (x->len != y->len)
@@ -249,10 +249,10 @@ static int64_t range_hash(gk_object *o)
             t = gk__tuple_pack(3, len, st, sp);
     }
     int64_t h = t ? gk__hash(t) : -1;
-    gk_decref(len);
-    gk_xdecref(st);
-    gk_xdecref(sp);
-    gk_xdecref(t);
+    gk__decref(len);
+    gk__xdecref(st);
+    gk__xdecref(sp);
+    gk__xdecref(t);
     return h;
 }
 
@@ -275,7 +275,7 @@ static gk_object *range_iter_new(gk_object *o)
 
 static gk_object *m_reversed(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("__reversed__", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("range.__reversed__", nargs, kw, 0, 0) < 0)
         return NULL;
     gk_range *r = RG(self);
     if (r->len <= 0)
@@ -323,7 +323,7 @@ gk_type gk__range_type = {
 /* ---- range_iterator ---- */
 
 static void riter_dealloc(gk_object *o) { gk__obj_free(o); }
-static gk_object *riter_self(gk_object *o) { return gk_incref(o); }
+static gk_object *riter_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *riter_next(gk_object *o)
 {

@@ -124,10 +124,23 @@ static int table_resize(gk_set *so, size_t minused)
     return 0;
 }
 
+/* Equality without side effects for exact str and small int keys: 1 / 0,
+ * or -1 when the general comparison is needed. */
+static inline int fast_eq(gk_object *a, gk_object *b)
+{
+    gk_type *t = GK_TYPE(a);
+    if (t != GK_TYPE(b))
+        return -1;
+    if (t == &gk__str_type)
+        return gk__str_eq(a, b);
+    if (t == &gk__int_type && gk__int_is_small(a) && gk__int_is_small(b))
+        return gk__int_small_value(a) == gk__int_small_value(b);
+    return -1;
+}
+
 /* Finds key: 1 found (*out = entry), 0 absent, -1 error. */
 static int lookkey(gk_set *so, gk_object *key, int64_t hash, sentry **out)
 {
-    bool fast = GK_TYPE(key) == &gk__str_type;
 restart:;
     size_t mask = so->mask, i = (size_t)hash & mask;
     uint64_t perturb = (uint64_t)hash;
@@ -143,16 +156,17 @@ restart:;
                     *out = e;
                     return 1;
                 }
-                if (fast && GK_TYPE(sk) == &gk__str_type) {
-                    if (gk__str_eq(sk, key)) {
+                int fe = fast_eq(sk, key);
+                if (fe >= 0) {
+                    if (fe) {
                         *out = e;
                         return 1;
                     }
                 } else {
                     sentry *table = so->table;
-                    gk_incref(sk);
+                    gk__incref(sk);
                     int r = gk__richcompare_bool(sk, key, GK_EQ);
-                    gk_decref(sk);
+                    gk__decref(sk);
                     if (r < 0)
                         return -1;
                     if (table != so->table || e->key != sk)
@@ -174,8 +188,7 @@ restart:;
 /* Adds key (not stolen) with a known hash; 0 / -1. */
 static int add_entry(gk_set *so, gk_object *key, int64_t hash)
 {
-    bool fast = GK_TYPE(key) == &gk__str_type;
-    gk_incref(key);
+    gk__incref(key);
 restart:;
     size_t mask = so->mask, i = (size_t)hash & mask;
     uint64_t perturb = (uint64_t)hash;
@@ -190,18 +203,19 @@ restart:;
                 gk_object *sk = e->key;
                 if (sk == key)
                     goto found_active;
-                if (fast && GK_TYPE(sk) == &gk__str_type) {
-                    if (gk__str_eq(sk, key))
+                int fe = fast_eq(sk, key);
+                if (fe >= 0) {
+                    if (fe)
                         goto found_active;
                 } else {
                     sentry *table = so->table;
-                    gk_incref(sk);
+                    gk__incref(sk);
                     int r = gk__richcompare_bool(sk, key, GK_EQ);
-                    gk_decref(sk);
+                    gk__decref(sk);
                     if (r > 0)
                         goto found_active;
                     if (r < 0) {
-                        gk_decref(key);
+                        gk__decref(key);
                         return -1;
                     }
                     if (table != so->table || e->key != sk)
@@ -231,7 +245,7 @@ found_unused_or_dummy:
         return 0;
     return table_resize(so, so->used > 50000 ? so->used * 2 : so->used * 4);
 found_active:
-    gk_decref(key);
+    gk__decref(key);
     return 0;
 }
 
@@ -246,7 +260,7 @@ static int discard_entry(gk_set *so, gk_object *key, int64_t hash)
     e->key = DUMMY;
     e->hash = -1;
     so->used--;
-    gk_decref(old);
+    gk__decref(old);
     return 1;
 }
 
@@ -294,7 +308,7 @@ static void clear_internal(gk_set *so)
     so->hash = -1;
     for (size_t i = 0; i <= mask; i++)
         if (table[i].key && table[i].key != DUMMY)
-            gk_decref(table[i].key);
+            gk__decref(table[i].key);
     if (malloced)
         free(table);
 }
@@ -309,7 +323,7 @@ static int merge(gk_set *so, gk_set *other)
     if (so->fill == 0 && so->mask == other->mask && other->fill == other->used) {
         for (size_t i = 0; i <= other->mask; i++)
             if (other->table[i].key) {
-                so->table[i].key = gk_incref(other->table[i].key);
+                so->table[i].key = gk__incref(other->table[i].key);
                 so->table[i].hash = other->table[i].hash;
             }
         so->fill = other->fill;
@@ -321,7 +335,7 @@ static int merge(gk_set *so, gk_set *other)
         for (size_t i = 0; i <= other->mask; i++) {
             gk_object *k = other->table[i].key;
             if (k && k != DUMMY)
-                insert_clean(so->table, so->mask, gk_incref(k), other->table[i].hash);
+                insert_clean(so->table, so->mask, gk__incref(k), other->table[i].hash);
         }
         return 0;
     }
@@ -354,13 +368,13 @@ static int update_internal(gk_set *so, gk_object *other)
     gk_object *k;
     while ((k = gk__iternext(it)) != NULL) {
         int r = add_key(so, k);
-        gk_decref(k);
+        gk__decref(k);
         if (r < 0) {
-            gk_decref(it);
+            gk__decref(it);
             return -1;
         }
     }
-    gk_decref(it);
+    gk__decref(it);
     return gk__err_occurred() ? -1 : 0;
 }
 
@@ -401,7 +415,7 @@ int gk__set_contains(gk_object *s, gk_object *key)
         if (!tmp)
             return -1;
         r = contains_key(SO(s), tmp);
-        gk_decref(tmp);
+        gk__decref(tmp);
     }
     return r;
 }
@@ -418,7 +432,7 @@ int gk__set_discard(gk_object *s, gk_object *key)
         if (!tmp)
             return -1;
         int r = gk__set_discard(s, tmp);
-        gk_decref(tmp);
+        gk__decref(tmp);
         return r;
     }
     return discard_entry(SO(s), key, h);
@@ -439,7 +453,7 @@ bool gk__set_next(gk_object *s, size_t *pos, gk_object **key)
 static gk_object *set_copy(gk_object *so)
 {
     if (GK_TYPE(so) == &gk__frozenset_type)
-        return gk_incref(so);
+        return gk__incref(so);
     return make_new_set_basetype(GK_TYPE(so), so);
 }
 
@@ -459,13 +473,13 @@ static gk_object *intersection(gk_object *so, gk_object *other)
         size_t pos = 0;
         sentry *e;
         while (next_entry(SO(b), &pos, &e)) {
-            gk_object *k = gk_incref(e->key);
+            gk_object *k = gk__incref(e->key);
             int64_t h = e->hash;
             sentry *f;
             int r = lookkey(SO(a), k, h, &f);
             if (r > 0)
                 r = add_entry(SO(res), k, h);
-            gk_decref(k);
+            gk__decref(k);
             if (r < 0)
                 goto fail;
         }
@@ -481,18 +495,18 @@ static gk_object *intersection(gk_object *so, gk_object *other)
         int r = h == -1 ? -1 : lookkey(SO(so), k, h, &f);
         if (r > 0)
             r = add_entry(SO(res), k, h);
-        gk_decref(k);
+        gk__decref(k);
         if (r < 0) {
-            gk_decref(it);
+            gk__decref(it);
             goto fail;
         }
     }
-    gk_decref(it);
+    gk__decref(it);
     if (gk__err_occurred())
         goto fail;
     return res;
 fail:
-    gk_decref(res);
+    gk__decref(res);
     return NULL;
 }
 
@@ -504,17 +518,17 @@ static int difference_update_internal(gk_set *so, gk_object *other)
     }
     if (gk__is_anyset(other)) {
         gk_object *o = (SO(other)->used >> 3) > so->used ? intersection((gk_object *)so, other)
-                                                          : gk_incref(other);
+                                                          : gk__incref(other);
         if (!o)
             return -1;
         size_t pos = 0;
         sentry *e;
         while (next_entry(SO(o), &pos, &e))
             if (discard_entry(so, e->key, e->hash) < 0) {
-                gk_decref(o);
+                gk__decref(o);
                 return -1;
             }
-        gk_decref(o);
+        gk__decref(o);
     } else {
         gk_object *it = gk__iter(other);
         if (!it)
@@ -522,13 +536,13 @@ static int difference_update_internal(gk_set *so, gk_object *other)
         gk_object *k;
         while ((k = gk__iternext(it)) != NULL) {
             int r = gk__set_discard((gk_object *)so, k);
-            gk_decref(k);
+            gk__decref(k);
             if (r < 0) {
-                gk_decref(it);
+                gk__decref(it);
                 return -1;
             }
         }
-        gk_decref(it);
+        gk__decref(it);
         if (gk__err_occurred())
             return -1;
     }
@@ -562,7 +576,7 @@ static gk_object *difference(gk_object *so, gk_object *other)
     size_t pos = 0;
     sentry *e;
     while (next_entry(SO(so), &pos, &e)) {
-        gk_object *k = gk_incref(e->key);
+        gk_object *k = gk__incref(e->key);
         int64_t h = e->hash;
         int r;
         if (gk__is_anyset(other)) {
@@ -573,9 +587,9 @@ static gk_object *difference(gk_object *so, gk_object *other)
         }
         if (r == 0)
             r = add_entry(SO(res), k, h);
-        gk_decref(k);
+        gk__decref(k);
         if (r < 0) {
-            gk_decref(res);
+            gk__decref(res);
             return NULL;
         }
     }
@@ -588,25 +602,25 @@ static int symmetric_difference_update(gk_set *so, gk_object *other)
         clear_internal(so);
         return 0;
     }
-    gk_object *o = gk__is_anyset(other) ? gk_incref(other)
+    gk_object *o = gk__is_anyset(other) ? gk__incref(other)
                                           : make_new_set_basetype(GK_TYPE(so), other);
     if (!o)
         return -1;
     size_t pos = 0;
     sentry *e;
     while (next_entry(SO(o), &pos, &e)) {
-        gk_object *k = gk_incref(e->key);
+        gk_object *k = gk__incref(e->key);
         int64_t h = e->hash;
         int r = discard_entry(so, k, h);
         if (r == 0)
             r = add_entry(so, k, h);
-        gk_decref(k);
+        gk__decref(k);
         if (r < 0) {
-            gk_decref(o);
+            gk__decref(o);
             return -1;
         }
     }
-    gk_decref(o);
+    gk__decref(o);
     return 0;
 }
 
@@ -625,7 +639,7 @@ static int issubset(gk_object *so, gk_object *other)
         if (!tmp)
             return -1;
         int r = issubset(so, tmp);
-        gk_decref(tmp);
+        gk__decref(tmp);
         return r;
     }
     if (SO(so)->used > SO(other)->used)
@@ -633,10 +647,10 @@ static int issubset(gk_object *so, gk_object *other)
     size_t pos = 0;
     sentry *e;
     while (next_entry(SO(so), &pos, &e)) {
-        gk_object *k = gk_incref(e->key);
+        gk_object *k = gk__incref(e->key);
         sentry *f;
         int r = lookkey(SO(other), k, e->hash, &f);
-        gk_decref(k);
+        gk__decref(k);
         if (r <= 0)
             return r;
     }
@@ -654,9 +668,9 @@ static int issuperset(gk_object *so, gk_object *other)
     int r = 1;
     while (r == 1 && (k = gk__iternext(it)) != NULL) {
         r = contains_key(SO(so), k);
-        gk_decref(k);
+        gk__decref(k);
     }
-    gk_decref(it);
+    gk__decref(it);
     if (r == 1 && gk__err_occurred())
         return -1;
     return r;
@@ -675,10 +689,10 @@ static int isdisjoint(gk_object *so, gk_object *other)
         size_t pos = 0;
         sentry *e;
         while (next_entry(SO(b), &pos, &e)) {
-            gk_object *k = gk_incref(e->key);
+            gk_object *k = gk__incref(e->key);
             sentry *f;
             int r = lookkey(SO(a), k, e->hash, &f);
-            gk_decref(k);
+            gk__decref(k);
             if (r != 0)
                 return r < 0 ? -1 : 0;
         }
@@ -691,9 +705,9 @@ static int isdisjoint(gk_object *so, gk_object *other)
     int r = 0;
     while (r == 0 && (k = gk__iternext(it)) != NULL) {
         r = contains_key(SO(so), k);
-        gk_decref(k);
+        gk__decref(k);
     }
-    gk_decref(it);
+    gk__decref(it);
     if (r < 0 || (r == 0 && gk__err_occurred()))
         return -1;
     return r == 0;
@@ -771,17 +785,17 @@ static gk_object *set_repr(gk_object *o)
         if (!s)
             goto fail;
         int e = gk__strbuf_append_str(&b, s);
-        gk_decref(s);
+        gk__decref(s);
         if (e < 0)
             goto fail;
     }
     if (gk__strbuf_append(&b, bare ? "}" : "})", bare ? 1 : 2) < 0)
         goto fail;
-    gk_decref(keys);
+    gk__decref(keys);
     gk__repr_leave(o);
     return gk__strbuf_finish(&b);
 fail:
-    gk_xdecref(keys);
+    gk__xdecref(keys);
     gk__repr_leave(o);
     gk__strbuf_free(&b);
     return NULL;
@@ -819,7 +833,7 @@ static int set_contains_slot(gk_object *o, gk_object *key) { return gk__set_cont
 static gk_object *set_richcompare(gk_object *a, gk_object *b, int op)
 {
     if (!gk__is_anyset(a) || !gk__is_anyset(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     size_t la = SO(a)->used, lb = SO(b)->used;
     int r;
     switch (op) {
@@ -847,7 +861,7 @@ static gk_object *set_iter_new(gk_object *o);
 static gk_object *nb_or(gk_object *a, gk_object *b)
 {
     if (!gk__is_anyset(a) || !gk__is_anyset(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     gk_object *res = make_new_set_basetype(GK_TYPE(a), a);
     if (res && a != b && update_internal(SO(res), b) < 0)
         GK_CLEAR(res);
@@ -857,61 +871,61 @@ static gk_object *nb_or(gk_object *a, gk_object *b)
 static gk_object *nb_and(gk_object *a, gk_object *b)
 {
     if (!gk__is_anyset(a) || !gk__is_anyset(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     return intersection(a, b);
 }
 
 static gk_object *nb_sub(gk_object *a, gk_object *b)
 {
     if (!gk__is_anyset(a) || !gk__is_anyset(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     return difference(a, b);
 }
 
 static gk_object *nb_xor(gk_object *a, gk_object *b)
 {
     if (!gk__is_anyset(a) || !gk__is_anyset(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     return symmetric_difference(a, b);
 }
 
 static gk_object *nb_ior(gk_object *a, gk_object *b)
 {
     if (!gk__is_anyset(b) || !is_set_subtype(GK_TYPE(a)))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (update_internal(SO(a), b) < 0)
         return NULL;
-    return gk_incref(a);
+    return gk__incref(a);
 }
 
 static gk_object *nb_iand(gk_object *a, gk_object *b)
 {
     if (!gk__is_anyset(b) || !is_set_subtype(GK_TYPE(a)))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     gk_object *tmp = intersection(a, b);
     if (!tmp)
         return NULL;
     swap_bodies(SO(a), SO(tmp));
-    gk_decref(tmp);
-    return gk_incref(a);
+    gk__decref(tmp);
+    return gk__incref(a);
 }
 
 static gk_object *nb_isub(gk_object *a, gk_object *b)
 {
     if (!gk__is_anyset(b) || !is_set_subtype(GK_TYPE(a)))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (difference_update_internal(SO(a), b) < 0)
         return NULL;
-    return gk_incref(a);
+    return gk__incref(a);
 }
 
 static gk_object *nb_ixor(gk_object *a, gk_object *b)
 {
     if (!gk__is_anyset(b) || !is_set_subtype(GK_TYPE(a)))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (symmetric_difference_update(SO(a), b) < 0)
         return NULL;
-    return gk_incref(a);
+    return gk__incref(a);
 }
 
 static gk_object *set_new_slot(gk_type *type, gk_object *const *args, size_t nargs, gk_object *kw)
@@ -943,7 +957,7 @@ static gk_object *frozenset_new_slot(gk_type *type, gk_object *const *args, size
     if (nargs > 1)
         return gk__raise(&gk__exc_TypeError, "frozenset expected at most 1 argument, got %zu", nargs);
     if (nargs && type == &gk__frozenset_type && GK_TYPE(args[0]) == &gk__frozenset_type)
-        return gk_incref(args[0]);
+        return gk__incref(args[0]);
     return make_new_set(type, nargs ? args[0] : NULL);
 }
 
@@ -951,14 +965,14 @@ static gk_object *frozenset_new_slot(gk_type *type, gk_object *const *args, size
 
 static gk_object *m_add(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("add", nargs, kw, 1, 1) < 0 || add_key(SO(self), args[0]) < 0)
+    if (gk__check_args("set.add", nargs, kw, 1, 1) < 0 || add_key(SO(self), args[0]) < 0)
         return NULL;
     return gk__none_ref();
 }
 
 static gk_object *m_clear(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("clear", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("set.clear", nargs, kw, 0, 0) < 0)
         return NULL;
     clear_internal(SO(self));
     return gk__none_ref();
@@ -966,21 +980,21 @@ static gk_object *m_clear(gk_object *self, gk_object *const *args, size_t nargs,
 
 static gk_object *m_copy(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("copy", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("set.copy", nargs, kw, 0, 0) < 0)
         return NULL;
     return set_copy(self);
 }
 
 static gk_object *m_discard(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("discard", nargs, kw, 1, 1) < 0 || gk__set_discard(self, args[0]) < 0)
+    if (gk__check_args("set.discard", nargs, kw, 1, 1) < 0 || gk__set_discard(self, args[0]) < 0)
         return NULL;
     return gk__none_ref();
 }
 
 static gk_object *m_remove(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("remove", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("set.remove", nargs, kw, 1, 1) < 0)
         return NULL;
     int r = gk__set_discard(self, args[0]);
     if (r < 0)
@@ -988,10 +1002,10 @@ static gk_object *m_remove(gk_object *self, gk_object *const *args, size_t nargs
     if (r == 0) {
         gk_object *t = gk__tuple_pack(1, args[0]);
         gk_object *exc = t ? gk__exc_new(&gk__exc_KeyError, t) : NULL;
-        gk_xdecref(t);
+        gk__xdecref(t);
         if (exc) {
             gk__raise_obj(exc);
-            gk_decref(exc);
+            gk__decref(exc);
         }
         return NULL;
     }
@@ -1000,7 +1014,7 @@ static gk_object *m_remove(gk_object *self, gk_object *const *args, size_t nargs
 
 static gk_object *m_pop(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("pop", nargs, kw, 0, 0) < 0)
+    if (gk__check_args("set.pop", nargs, kw, 0, 0) < 0)
         return NULL;
     gk_set *so = SO(self);
     if (so->used == 0)
@@ -1044,10 +1058,10 @@ static gk_object *intersection_multi(gk_object *self, gk_object *const *args, si
 {
     if (nargs == 0)
         return make_new_set_basetype(GK_TYPE(self), self);
-    gk_object *res = gk_incref(self);
+    gk_object *res = gk__incref(self);
     for (size_t i = 0; i < nargs; i++) {
         gk_object *n = intersection(res, args[i]);
-        gk_decref(res);
+        gk__decref(res);
         if (!n)
             return NULL;
         res = n;
@@ -1071,7 +1085,7 @@ static gk_object *m_intersection_update(gk_object *self, gk_object *const *args,
     if (!tmp)
         return NULL;
     swap_bodies(SO(self), SO(tmp));
-    gk_decref(tmp);
+    gk__decref(tmp);
     return gk__none_ref();
 }
 
@@ -1101,7 +1115,7 @@ static gk_object *m_difference_update(gk_object *self, gk_object *const *args, s
 
 static gk_object *m_symdiff(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("symmetric_difference", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("set.symmetric_difference", nargs, kw, 1, 1) < 0)
         return NULL;
     return symmetric_difference(self, args[0]);
 }
@@ -1109,7 +1123,7 @@ static gk_object *m_symdiff(gk_object *self, gk_object *const *args, size_t narg
 static gk_object *m_symdiff_update(gk_object *self, gk_object *const *args, size_t nargs,
                                    gk_object *kw)
 {
-    if (gk__check_args("symmetric_difference_update", nargs, kw, 1, 1) < 0 ||
+    if (gk__check_args("set.symmetric_difference_update", nargs, kw, 1, 1) < 0 ||
         symmetric_difference_update(SO(self), args[0]) < 0)
         return NULL;
     return gk__none_ref();
@@ -1119,21 +1133,21 @@ static gk_object *bool_result(int r) { return r < 0 ? NULL : gk__bool(r == 1); }
 
 static gk_object *m_issubset(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("issubset", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("set.issubset", nargs, kw, 1, 1) < 0)
         return NULL;
     return bool_result(issubset(self, args[0]));
 }
 
 static gk_object *m_issuperset(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("issuperset", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("set.issuperset", nargs, kw, 1, 1) < 0)
         return NULL;
     return bool_result(issuperset(self, args[0]));
 }
 
 static gk_object *m_isdisjoint(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("isdisjoint", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("set.isdisjoint", nargs, kw, 1, 1) < 0)
         return NULL;
     return bool_result(isdisjoint(self, args[0]));
 }
@@ -1225,7 +1239,7 @@ static gk_object *set_iter_new(gk_object *o)
     set_iter *it = (set_iter *)gk__gc_new(&gk__set_iter_type, sizeof(set_iter));
     if (!it)
         return NULL;
-    it->set = gk_incref(o);
+    it->set = gk__incref(o);
     it->used = it->left = SO(o)->used;
     it->pos = 0;
     return (gk_object *)it;
@@ -1249,7 +1263,7 @@ static int siter_clear(gk_object *o)
     return 0;
 }
 
-static gk_object *siter_self(gk_object *o) { return gk_incref(o); }
+static gk_object *siter_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *siter_next(gk_object *o)
 {
@@ -1268,7 +1282,7 @@ static gk_object *siter_next(gk_object *o)
     }
     if (it->left)
         it->left--;
-    return gk_incref(e->key);
+    return gk__incref(e->key);
 }
 
 static gk_object *siter_length_hint(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)

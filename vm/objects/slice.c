@@ -16,9 +16,9 @@ static gk_object *slice_alloc(gk_object *start, gk_object *stop, gk_object *step
     gk_slice *s = (gk_slice *)gk__gc_new(&gk__slice_type, sizeof(gk_slice));
     if (!s)
         return NULL;
-    s->start = gk_incref(start ? start : GK_NONE);
-    s->stop = gk_incref(stop ? stop : GK_NONE);
-    s->step = gk_incref(step ? step : GK_NONE);
+    s->start = gk__incref(start ? start : GK_NONE);
+    s->stop = gk__incref(stop ? stop : GK_NONE);
+    s->step = gk__incref(step ? step : GK_NONE);
     return (gk_object *)s;
 }
 
@@ -45,7 +45,7 @@ static int slice_index(gk_object *o, intptr_t *out)
     if (!v)
         return -1;
     *out = gk__int_sign(v) < 0 ? INTPTR_MIN : INTPTR_MAX;
-    gk_decref(v);
+    gk__decref(v);
     return 0;
 }
 
@@ -124,9 +124,9 @@ static int slice_traverse(gk_object *o, gk_visitfunc visit, void *arg)
 
 static int slice_clear(gk_object *o)
 {
-    GK_SETREF(SL(o)->start, gk_incref(GK_NONE));
-    GK_SETREF(SL(o)->stop, gk_incref(GK_NONE));
-    GK_SETREF(SL(o)->step, gk_incref(GK_NONE));
+    GK_SETREF(SL(o)->start, gk__incref(GK_NONE));
+    GK_SETREF(SL(o)->stop, gk__incref(GK_NONE));
+    GK_SETREF(SL(o)->step, gk__incref(GK_NONE));
     return 0;
 }
 
@@ -138,12 +138,12 @@ static gk_object *slice_repr(gk_object *o)
 static gk_object *slice_richcompare(gk_object *a, gk_object *b, int op)
 {
     if (!gk__is_slice(a) || !gk__is_slice(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     gk_object *x = gk__tuple_pack(3, SL(a)->start, SL(a)->stop, SL(a)->step);
     gk_object *y = x ? gk__tuple_pack(3, SL(b)->start, SL(b)->stop, SL(b)->step) : NULL;
     gk_object *r = y ? gk__richcompare(x, y, op) : NULL;
-    gk_xdecref(x);
-    gk_xdecref(y);
+    gk__xdecref(x);
+    gk__xdecref(y);
     return r;
 }
 
@@ -162,7 +162,7 @@ static gk_object *slice_new(gk_type *type, gk_object *const *args, size_t nargs,
 
 static gk_object *slice_indices_m(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("indices", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("slice.indices", nargs, kw, 1, 1) < 0)
         return NULL;
     intptr_t len;
     if (gk__index_to_ssize(args[0], &len) < 0)
@@ -174,15 +174,15 @@ static gk_object *slice_indices_m(gk_object *self, gk_object *const *args, size_
         return NULL;
     gk_object *x = gk__int_from_i64(a), *y = gk__int_from_i64(b), *z = gk__int_from_i64(st);
     gk_object *r = x && y && z ? gk__tuple_pack(3, x, y, z) : NULL;
-    gk_xdecref(x);
-    gk_xdecref(y);
-    gk_xdecref(z);
+    gk__xdecref(x);
+    gk__xdecref(y);
+    gk__xdecref(z);
     return r;
 }
 
-static gk_object *get_start(gk_object *o, void *c) { return gk_incref(SL(o)->start); }
-static gk_object *get_stop(gk_object *o, void *c) { return gk_incref(SL(o)->stop); }
-static gk_object *get_step(gk_object *o, void *c) { return gk_incref(SL(o)->step); }
+static gk_object *get_start(gk_object *o, void *c) { return gk__incref(SL(o)->start); }
+static gk_object *get_stop(gk_object *o, void *c) { return gk__incref(SL(o)->stop); }
+static gk_object *get_step(gk_object *o, void *c) { return gk__incref(SL(o)->step); }
 
 static const gk__getsetdef slice_getset[] = {
     {"start", get_start, NULL, NULL},

@@ -23,6 +23,7 @@ typedef struct gk_str {
     size_t size;         /* bytes, without the NUL */
     bool ascii;          /* size == len */
     char *data;          /* NUL-terminated UTF-8 */
+    size_t cache_cp, cache_off;  /* last code point index looked up and its byte offset */
 } gk_str;
 
 typedef struct {
@@ -66,13 +67,13 @@ static void ensure_statics(void)
 static gk_object *empty_ref(void)
 {
     ensure_statics();
-    return gk_incref((gk_object *)&empty_str);
+    return gk__incref((gk_object *)&empty_str);
 }
 
 static gk_object *ascii_char(unsigned char c)
 {
     ensure_statics();
-    return gk_incref((gk_object *)&char_cache[c & 127]);
+    return gk__incref((gk_object *)&char_cache[c & 127]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -247,6 +248,10 @@ static bool cp_isprintable(uint32_t c)
         c == 0xFEFF)
         return false;
     if (c >= 0xE000 && c <= 0xF8FF) return false;
+    if ((c >= 0x600 && c <= 0x605) || c == 0x61C || c == 0x6DD || c == 0x70F || c == 0x180E ||
+        (c >= 0xFFF9 && c <= 0xFFFB) || c == 0x110BD || (c >= 0x1D173 && c <= 0x1D17A) ||
+        c == 0xE0001 || (c >= 0xE0020 && c <= 0xE007F) || c >= 0xF0000)
+        return false;
     locale_t l = utf8_locale();
     return l ? iswprint_l((wint_t)c, l) != 0 : true;
 }
@@ -374,9 +379,9 @@ gk_object *gk__str_concat(gk_object *a, gk_object *b)
 {
     gk_str *x = S(a), *y = S(b);
     if (y->size == 0 && GK_TYPE(a) == &gk__str_type)
-        return gk_incref(a);
+        return gk__incref(a);
     if (x->size == 0 && GK_TYPE(b) == &gk__str_type)
-        return gk_incref(b);
+        return gk__incref(b);
     if (x->size + y->size == 1)
         return ascii_char((unsigned char)(x->size ? x->data[0] : y->data[0]));
     gk_object *o = str_alloc(&gk__str_type, x->size + y->size);
@@ -419,7 +424,7 @@ static int64_t str_hash(gk_object *o)
 gk_object *gk__str_intern_obj(gk_object *s)
 {
     if (!gk__rt)
-        return gk_incref(s);
+        return gk__incref(s);
     if (!gk__rt->interned && !(gk__rt->interned = gk__dict_new()))
         return NULL;
     gk_object *exact = s;
@@ -427,38 +432,51 @@ gk_object *gk__str_intern_obj(gk_object *s)
         if (!(exact = make_str_len(S(s)->data, S(s)->size, S(s)->len)))
             return NULL;
     } else {
-        gk_incref(exact);
+        gk__incref(exact);
     }
     gk_object *found = gk__dict_get(gk__rt->interned, exact);
     if (found) {
-        gk_decref(exact);
-        return gk_incref(found);
+        gk__decref(exact);
+        return gk__incref(found);
     }
     if (gk__err_occurred() || gk__dict_set(gk__rt->interned, exact, exact) < 0) {
-        gk_decref(exact);
+        gk__decref(exact);
         return NULL;
     }
     return exact;
 }
 
-/* Borrowed interned str for the C string s (lives as long as the runtime). */
+/* Borrowed interned str for the C string s (lives as long as the runtime).
+ * A small cache keyed by the C pointer (verified with strcmp) skips the
+ * dict lookup; it holds references to its strs and to the dict they were
+ * interned in, so a later runtime can never see a stale entry. */
 gk_object *gk__str_intern(const char *s)
 {
-    static struct { const char *p; gk_object *o; gk__runtime *rt; } cache[512];
+    static struct { const char *p; gk_object *o; } cache[512];
+    static gk_object *cache_dict;
+    if (!gk__rt)
+        return gk__str_from_cstr(s);   /* no runtime yet: kept alive forever */
+    if (!gk__rt->interned && !(gk__rt->interned = gk__dict_new()))
+        return NULL;
+    if (gk__rt->interned != cache_dict) {
+        for (size_t i = 0; i < 512; i++) {
+            cache[i].p = NULL;
+            GK_CLEAR(cache[i].o);
+        }
+        GK_SETREF(cache_dict, gk__incref(gk__rt->interned));
+    }
     size_t slot = ((uintptr_t)s >> 3) % 512;
-    if (cache[slot].p == s && cache[slot].rt == gk__rt && gk__rt && strcmp(S(cache[slot].o)->data, s) == 0)
+    if (cache[slot].p == s && strcmp(S(cache[slot].o)->data, s) == 0)
         return cache[slot].o;
     gk_object *tmp = gk__str_from_cstr(s);
     if (!tmp)
         return NULL;
     gk_object *r = gk__str_intern_obj(tmp);
-    gk_decref(tmp);
+    gk__decref(tmp);
     if (!r)
         return NULL;
-    gk_decref(r);   /* the interned dict keeps it alive */
+    GK_SETREF(cache[slot].o, r);   /* the cache keeps this reference */
     cache[slot].p = s;
-    cache[slot].o = r;
-    cache[slot].rt = gk__rt;
     return r;
 }
 
@@ -614,7 +632,7 @@ static gk_object *str_repr_slot(gk_object *o) { return gk__str_repr(o); }
 static gk_object *str_str_slot(gk_object *o)
 {
     if (GK_TYPE(o) == &gk__str_type)
-        return gk_incref(o);
+        return gk__incref(o);
     return make_str_len(S(o)->data, S(o)->size, S(o)->len);
 }
 
@@ -635,7 +653,7 @@ gk_object *gk__str_join(gk_object *sep, gk_object *iterable)
     gk_object **items = gk__tuple_items(seq);
     gk_object *r = NULL;
     if (n == 1 && GK_TYPE(items[0]) == &gk__str_type) {
-        r = gk_incref(items[0]);
+        r = gk__incref(items[0]);
         goto done;
     }
     size_t total = 0, len = 0;
@@ -672,7 +690,7 @@ gk_object *gk__str_join(gk_object *sep, gk_object *iterable)
     S(r)->len = len;
     S(r)->ascii = ascii;
 done:
-    gk_decref(seq);
+    gk__decref(seq);
     return r;
 }
 
@@ -876,21 +894,30 @@ static size_t cp_offset(gk_str *s, size_t i)
     if (i >= s->len)
         return s->size;
     const unsigned char *p = (const unsigned char *)s->data;
-    if (i <= s->len / 2) {
-        size_t off = 0;
-        for (size_t k = 0; k < i; k++) {
-            off++;
-            while ((p[off] & 0xC0) == 0x80)
-                off++;
-        }
-        return off;
+    /* start from the nearest of: the beginning, the cached position, the end */
+    size_t k = 0, off = 0;
+    size_t dk = i, dc = s->cache_cp > i ? s->cache_cp - i : i - s->cache_cp, de = s->len - i;
+    if (dc < dk && dc <= de) {
+        k = s->cache_cp;
+        off = s->cache_off;
+    } else if (de < dk) {
+        k = s->len;
+        off = s->size;
     }
-    size_t off = s->size;
-    for (size_t k = s->len; k > i; k--) {
+    while (k < i) {
+        off++;
+        while ((p[off] & 0xC0) == 0x80)
+            off++;
+        k++;
+    }
+    while (k > i) {
         off--;
         while ((p[off] & 0xC0) == 0x80)
             off--;
+        k--;
     }
+    s->cache_cp = i;
+    s->cache_off = off;
     return off;
 }
 
@@ -904,7 +931,7 @@ static gk_object *substr(gk_object *o, size_t b0, size_t b1)
 {
     gk_str *s = S(o);
     if (b0 == 0 && b1 == s->size && GK_TYPE(o) == &gk__str_type)
-        return gk_incref(o);
+        return gk__incref(o);
     return make_str_len(s->data + b0, b1 - b0, s->ascii ? b1 - b0 : (size_t)-1);
 }
 
@@ -997,7 +1024,7 @@ static int str_cmp(gk_str *a, gk_str *b)
 static gk_object *str_richcompare(gk_object *a, gk_object *b, int op)
 {
     if (!gk__is_str(a) || !gk__is_str(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (op == GK_EQ || op == GK_NE)
         return gk__bool(gk__str_eq(a, b) == (op == GK_EQ));
     int c = str_cmp(S(a), S(b));
@@ -1019,10 +1046,10 @@ static bool defers_to_other(gk_object *other, const char *rname)
 static gk_object *str_add(gk_object *a, gk_object *b)
 {
     if (!gk__is_str(a))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (!gk__is_str(b)) {
         if (defers_to_other(b, "__radd__"))
-            return gk_incref(GK_NOTIMPLEMENTED);
+            return gk__incref(GK_NOTIMPLEMENTED);
         return gk__raise(&gk__exc_TypeError, "can only concatenate str (not \"%s\") to str", GK_TYPE_NAME(b));
     }
     return gk__str_concat(a, b);
@@ -1034,7 +1061,7 @@ static gk_object *str_repeat(gk_object *o, intptr_t n)
     if (n <= 0 || s->size == 0)
         return empty_ref();
     if (n == 1 && GK_TYPE(o) == &gk__str_type)
-        return gk_incref(o);
+        return gk__incref(o);
     if ((size_t)n > (SIZE_MAX / 4) / s->size)
         return gk__raise_nomemory();
     size_t total = s->size * (size_t)n;
@@ -1064,10 +1091,10 @@ static gk_object *str_mul(gk_object *a, gk_object *b)
 {
     gk_object *s = gk__is_str(a) ? a : b, *n = gk__is_str(a) ? b : a;
     if (!gk__is_str(s))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (!gk__is_int(n) && !GK_TYPE(n)->nb_index) {
         if (defers_to_other(n, s == a ? "__rmul__" : "__mul__"))
-            return gk_incref(GK_NOTIMPLEMENTED);
+            return gk__incref(GK_NOTIMPLEMENTED);
         return gk__raise(&gk__exc_TypeError, "can't multiply sequence by non-int of type '%s'", GK_TYPE_NAME(n));
     }
     intptr_t k;
@@ -1084,7 +1111,7 @@ static gk_object *str_mul(gk_object *a, gk_object *b)
 static gk_object *str_mod(gk_object *a, gk_object *b)
 {
     if (!gk__is_str(a))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     return gk__str_percent(a, b);
 }
 
@@ -1096,7 +1123,7 @@ static gk_object *str_iter_new(gk_object *o)
     str_iter *it = (str_iter *)gk__obj_new(&gk__str_iter_type, sizeof(str_iter));
     if (!it)
         return NULL;
-    it->str = gk_incref(o);
+    it->str = gk__incref(o);
     it->pos = 0;
     return (gk_object *)it;
 }
@@ -1129,7 +1156,7 @@ static gk_object *siter_next(gk_object *o)
     return r;
 }
 
-static gk_object *siter_self(gk_object *o) { return gk_incref(o); }
+static gk_object *siter_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *siter_length_hint(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
 {
@@ -1240,7 +1267,7 @@ static int list_add_sub(gk_object *list, gk_object *o, size_t b0, size_t b1)
     if (!x)
         return -1;
     int rc = gk__list_append(list, x);
-    gk_decref(x);
+    gk__decref(x);
     return rc;
 }
 
@@ -1249,9 +1276,41 @@ static int list_add_sub(gk_object *list, gk_object *o, size_t b0, size_t b1)
 
 enum { C_LOWER, C_UPPER, C_CASEFOLD, C_SWAP, C_CAPITALIZE, C_TITLE };
 
+/* Full (one-to-many) upper-case mappings: U+00DF and the Latin ligatures. */
+static const char *special_upper(uint32_t c)
+{
+    switch (c) {
+    case 0xDF: return "SS";
+    case 0xFB00: return "FF";
+    case 0xFB01: return "FI";
+    case 0xFB02: return "FL";
+    case 0xFB03: return "FFI";
+    case 0xFB04: return "FFL";
+    case 0xFB05: case 0xFB06: return "ST";
+    default: return NULL;
+    }
+}
+
+static int put_upper(gk__strbuf *b, uint32_t c)
+{
+    const char *sp = special_upper(c);
+    return sp ? gk__strbuf_append_cstr(b, sp) : strbuf_append_cp(b, cp_upper(c));
+}
+
 static int put_title(gk__strbuf *b, uint32_t c)
 {
-    if (c == 0xDF) return gk__strbuf_append(b, "Ss", 2);
+    const char *sp = special_upper(c);
+    if (sp) {
+        char t[4] = {sp[0], 0, 0, 0};
+        for (size_t i = 1; sp[i]; i++)
+            t[i] = (char)(sp[i] + 32);
+        return gk__strbuf_append_cstr(b, t);
+    }
+    /* the Latin digraphs DŽ Lj Nj Dz have distinct title-case forms */
+    if (c >= 0x1C4 && c <= 0x1CC)
+        return strbuf_append_cp(b, 0x1C5 + (c - 0x1C4) / 3 * 3);
+    if (c >= 0x1F1 && c <= 0x1F3)
+        return strbuf_append_cp(b, 0x1F2);
     return strbuf_append_cp(b, cp_upper(c));
 }
 
@@ -1269,16 +1328,13 @@ static gk_object *map_case(gk_object *self, int mode)
         int rc;
         switch (mode) {
         case C_LOWER: rc = strbuf_append_cp(&b, cp_lower(c)); break;
-        case C_UPPER:
-            rc = c == 0xDF ? gk__strbuf_append(&b, "SS", 2) : strbuf_append_cp(&b, cp_upper(c));
-            break;
+        case C_UPPER: rc = put_upper(&b, c); break;
         case C_CASEFOLD:
             rc = c == 0xDF ? gk__strbuf_append(&b, "ss", 2) : strbuf_append_cp(&b, cp_lower(c));
             break;
         case C_SWAP:
             if (cp_isupper(c)) rc = strbuf_append_cp(&b, cp_lower(c));
-            else if (c == 0xDF) rc = gk__strbuf_append(&b, "SS", 2);
-            else if (cp_islower(c)) rc = strbuf_append_cp(&b, cp_upper(c));
+            else if (cp_islower(c) || special_upper(c)) rc = put_upper(&b, c);
             else rc = strbuf_append_cp(&b, c);
             break;
         case C_CAPITALIZE:
@@ -1676,7 +1732,7 @@ static gk_object *split_impl(gk_object *self, gk_object *sep, intptr_t maxsplit,
             rc = list_add_sub(list, self, 0, e);
     }
     if (rc < 0) {
-        gk_decref(list);
+        gk__decref(list);
         return NULL;
     }
     if (rev)
@@ -1731,7 +1787,7 @@ METH(str_splitlines)
         goto fail;
     return list;
 fail:
-    gk_decref(list);
+    gk__decref(list);
     return NULL;
 }
 
@@ -1747,8 +1803,8 @@ static gk_object *partition_impl(gk_object *self, gk_object *sep, bool rev)
     if (!at) {
         gk_object *whole = str_str_slot(self), *e = empty_ref();
         gk_object *t = rev ? gk__tuple_pack(3, e, e, whole) : gk__tuple_pack(3, whole, e, e);
-        gk_decref(whole);
-        gk_decref(e);
+        gk__decref(whole);
+        gk__decref(e);
         return t;
     }
     size_t i = (size_t)(at - s->data);
@@ -1756,9 +1812,9 @@ static gk_object *partition_impl(gk_object *self, gk_object *sep, bool rev)
     b = str_str_slot(sep);
     c = substr(self, i + p->size, s->size);
     gk_object *t = (a && b && c) ? gk__tuple_pack(3, a, b, c) : NULL;
-    gk_xdecref(a);
-    gk_xdecref(b);
-    gk_xdecref(c);
+    gk__xdecref(a);
+    gk__xdecref(b);
+    gk__xdecref(c);
     return t;
 }
 
@@ -1903,7 +1959,8 @@ static gk_object *pad_impl(const char *fn, gk_object *self, gk_object *const *ar
     size_t fsz = 1;
     if (nargs > 1) {
         if (!gk__is_str(args[1]))
-            return gk__raise(&gk__exc_TypeError, "%s() argument 2 must be str, not %s", fn, GK_TYPE_NAME(args[1]));
+            return gk__raise(&gk__exc_TypeError, "The fill character must be a unicode character, not %s",
+                             GK_TYPE_NAME(args[1]));
         if (S(args[1])->len != 1)
             return gk__raise(&gk__exc_TypeError, "The fill character must be exactly one character long");
         fill = S(args[1])->data;
@@ -2042,7 +2099,7 @@ METH(str_getnewargs)
     if (!c)
         return NULL;
     gk_object *t = gk__tuple_pack(1, c);
-    gk_decref(c);
+    gk__decref(c);
     return t;
 }
 
@@ -2052,7 +2109,7 @@ static int translate_one(gk__strbuf *b, gk_object *table, uint32_t c)
     if (!key)
         return -1;
     gk_object *v = gk__getitem(table, key);
-    gk_decref(key);
+    gk__decref(key);
     if (!v) {
         if (!gk__err_matches(&gk__exc_LookupError))
             return -1;
@@ -2073,7 +2130,7 @@ static int translate_one(gk__strbuf *b, gk_object *table, uint32_t c)
         gk__raise(&gk__exc_TypeError, "character mapping must return integer, None or str");
         rc = -1;
     }
-    gk_decref(v);
+    gk__decref(v);
     return rc;
 }
 
@@ -2100,7 +2157,7 @@ static int maketrans_set(gk_object *d, uint32_t k, gk_object *v)
     if (!key)
         return -1;
     int rc = gk__dict_set(d, key, v);
-    gk_decref(key);
+    gk__decref(key);
     return rc;
 }
 
@@ -2144,7 +2201,7 @@ static int maketrans_pairs(gk_object *d, gk_object *x, gk_object *y, gk_object *
         uint32_t a = next_cp(S(x), &ox), c = next_cp(S(y), &oy);
         gk_object *v = gk__int_from_i64(c);
         int rc = v ? maketrans_set(d, a, v) : -1;
-        gk_xdecref(v);
+        gk__xdecref(v);
         if (rc < 0)
             return -1;
     }
@@ -2178,7 +2235,7 @@ METH(str_maketrans)
         }
     }
     if (rc < 0) {
-        gk_decref(d);
+        gk__decref(d);
         return NULL;
     }
     return d;
@@ -2217,8 +2274,14 @@ static gk_object *str_new(gk_type *type, gk_object *const *args, size_t nargs, g
         S(sub)->len = S(r)->len;
         S(sub)->ascii = S(r)->ascii;
     }
-    gk_decref(r);
+    gk__decref(r);
     return sub;
+}
+
+/* str.__init__ accepts and ignores the constructor's arguments. */
+static int str_init(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
+{
+    return 0;
 }
 
 static const gk__methoddef str_methods[] = {
@@ -2262,6 +2325,7 @@ gk_type gk__str_type = {
     .getattr = gk__object_generic_getattr,
     .iter = str_iter_new,
     .new_ = str_new,
+    .init = str_init,
     .nb = { [GK_BINOP_ADD] = str_add, [GK_BINOP_MUL] = str_mul, [GK_BINOP_MOD] = str_mod },
     .len = str_len,
     .getitem = str_getitem,

@@ -31,7 +31,7 @@ static size_t round8(size_t x) { return (x + 7) & ~(size_t)7; }
 static gk_object *tuple_alloc(gk_type *type, size_t n)
 {
     if (n == 0 && type == &gk__tuple_type)
-        return gk_incref(gk__empty_tuple);
+        return gk__incref(gk__empty_tuple);
     size_t base = round8(type->basicsize);
     if (n > (SIZE_MAX - base) / sizeof(gk_object *))
         return gk__raise_nomemory();
@@ -58,7 +58,7 @@ gk_object *gk__tuple_pack(size_t n, ...)
     va_list ap;
     va_start(ap, n);
     for (size_t i = 0; i < n; i++)
-        TUP(t)->items[i] = gk_incref(va_arg(ap, gk_object *));
+        TUP(t)->items[i] = gk__incref(va_arg(ap, gk_object *));
     va_end(ap);
     return t;
 }
@@ -70,7 +70,7 @@ gk_object *gk__tuple_from_array(gk_object *const *items, size_t n)
     if (!t)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        TUP(t)->items[i] = gk_incref(items[i]);
+        TUP(t)->items[i] = gk__incref(items[i]);
     return t;
 }
 
@@ -83,7 +83,7 @@ static void tuple_dealloc(gk_object *o)
 {
     gk_tuple *t = TUP(o);
     for (size_t i = 0; i < t->n; i++)
-        gk_xdecref(t->items[i]);
+        gk__xdecref(t->items[i]);
     gk__gc_free(o);
 }
 
@@ -126,7 +126,7 @@ static gk_object *tuple_repr(gk_object *o)
         if (!s)
             goto fail;
         int e = gk__strbuf_append_str(&b, s);
-        gk_decref(s);
+        gk__decref(s);
         if (e < 0)
             goto fail;
     }
@@ -182,12 +182,12 @@ static gk_object *tuple_slice(gk_tuple *t, gk_object *key)
     if (gk__slice_indices(key, (intptr_t)t->n, &start, &stop, &step, &n) < 0)
         return NULL;
     if (step == 1 && n == (intptr_t)t->n && GK_TYPE(t) == &gk__tuple_type)
-        return gk_incref((gk_object *)t);
+        return gk__incref((gk_object *)t);
     gk_object *r = gk__tuple_new((size_t)n);
     if (!r)
         return NULL;
     for (intptr_t i = 0, j = start; i < n; i++, j += step)
-        TUP(r)->items[i] = gk_incref(t->items[j]);
+        TUP(r)->items[i] = gk__incref(t->items[j]);
     return r;
 }
 
@@ -210,13 +210,13 @@ static gk_object *tuple_getitem(gk_object *o, gk_object *key)
         i += (intptr_t)t->n;
     if (i < 0 || i >= (intptr_t)t->n)
         return gk__raise(&gk__exc_IndexError, "tuple index out of range");
-    return gk_incref(t->items[i]);
+    return gk__incref(t->items[i]);
 }
 
 static gk_object *tuple_richcompare(gk_object *a, gk_object *b, int op)
 {
     if (!gk__is_tuple(a) || !gk__is_tuple(b))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     gk_tuple *x = TUP(a), *y = TUP(b);
     size_t i;
     for (i = 0; i < x->n && i < y->n; i++) {
@@ -249,25 +249,25 @@ static gk_object *tuple_richcompare(gk_object *a, gk_object *b, int op)
 static gk_object *tuple_concat(gk_object *a, gk_object *b)
 {
     if (!gk__is_tuple(a))
-        return gk_incref(GK_NOTIMPLEMENTED);
+        return gk__incref(GK_NOTIMPLEMENTED);
     if (!gk__is_tuple(b)) {
         if ((GK_TYPE(b)->flags & GK_TPFLAG_HEAPTYPE) && GK_TYPE(b)->nb[GK_BINOP_ADD])
-            return gk_incref(GK_NOTIMPLEMENTED);
+            return gk__incref(GK_NOTIMPLEMENTED);
         return gk__raise(&gk__exc_TypeError, "can only concatenate tuple (not \"%s\") to tuple",
                          GK_TYPE_NAME(b));
     }
     gk_tuple *x = TUP(a), *y = TUP(b);
     if (y->n == 0 && GK_TYPE(a) == &gk__tuple_type)
-        return gk_incref(a);
+        return gk__incref(a);
     if (x->n == 0 && GK_TYPE(b) == &gk__tuple_type)
-        return gk_incref(b);
+        return gk__incref(b);
     gk_object *r = gk__tuple_new(x->n + y->n);
     if (!r)
         return NULL;
     for (size_t i = 0; i < x->n; i++)
-        TUP(r)->items[i] = gk_incref(x->items[i]);
+        TUP(r)->items[i] = gk__incref(x->items[i]);
     for (size_t i = 0; i < y->n; i++)
-        TUP(r)->items[x->n + i] = gk_incref(y->items[i]);
+        TUP(r)->items[x->n + i] = gk__incref(y->items[i]);
     return r;
 }
 
@@ -306,10 +306,10 @@ static gk_object *tuple_repeat(gk_object *a, gk_object *b)
     intptr_t n;
     int r = repeat_count(cnt, &n);
     if (r <= 0)
-        return r < 0 ? NULL : gk_incref(GK_NOTIMPLEMENTED);
+        return r < 0 ? NULL : gk__incref(GK_NOTIMPLEMENTED);
     gk_tuple *t = TUP(seq);
     if (n == 1 && GK_TYPE(seq) == &gk__tuple_type)
-        return gk_incref(seq);
+        return gk__incref(seq);
     if (t->n == 0 || n == 0)
         return gk__tuple_new(0);
     if ((size_t)n > SIZE_MAX / sizeof(gk_object *) / t->n)
@@ -320,7 +320,7 @@ static gk_object *tuple_repeat(gk_object *a, gk_object *b)
     size_t k = 0;
     for (intptr_t j = 0; j < n; j++)
         for (size_t i = 0; i < t->n; i++)
-            TUP(res)->items[k++] = gk_incref(t->items[i]);
+            TUP(res)->items[k++] = gk__incref(t->items[i]);
     return res;
 }
 
@@ -329,7 +329,7 @@ static gk_object *tuple_iter_new(gk_object *o)
     tuple_iter *it = (tuple_iter *)gk__gc_new(&gk__tuple_iter_type, sizeof(tuple_iter));
     if (!it)
         return NULL;
-    it->seq = gk_incref(o);
+    it->seq = gk__incref(o);
     it->index = 0;
     return (gk_object *)it;
 }
@@ -347,14 +347,14 @@ static gk_object *tuple_new(gk_type *type, gk_object *const *args, size_t nargs,
     gk_object *r = tuple_alloc(type, n);
     if (r)
         for (size_t i = 0; i < n; i++)
-            TUP(r)->items[i] = gk_incref(TUP(base)->items[i]);
-    gk_decref(base);
+            TUP(r)->items[i] = gk__incref(TUP(base)->items[i]);
+    gk__decref(base);
     return r;
 }
 
 static gk_object *tuple_count(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kw)
 {
-    if (gk__check_args("count", nargs, kw, 1, 1) < 0)
+    if (gk__check_args("tuple.count", nargs, kw, 1, 1) < 0)
         return NULL;
     gk_tuple *t = TUP(self);
     int64_t c = 0;
@@ -418,7 +418,7 @@ static gk_object *tuple_getnewargs(gk_object *self, gk_object *const *args, size
     if (!copy)
         return NULL;
     gk_object *r = gk__tuple_pack(1, copy);
-    gk_decref(copy);
+    gk__decref(copy);
     return r;
 }
 
@@ -472,7 +472,7 @@ static int titer_clear(gk_object *o)
     return 0;
 }
 
-static gk_object *titer_self(gk_object *o) { return gk_incref(o); }
+static gk_object *titer_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *titer_next(gk_object *o)
 {
@@ -481,7 +481,7 @@ static gk_object *titer_next(gk_object *o)
         return NULL;
     gk_tuple *t = TUP(it->seq);
     if (it->index < t->n)
-        return gk_incref(t->items[it->index++]);
+        return gk__incref(t->items[it->index++]);
     GK_CLEAR(it->seq);
     return NULL;
 }

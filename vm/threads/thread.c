@@ -231,7 +231,7 @@ static gk_object *local_dict(gk_object *self, bool create)
     if (!d)
         return NULL;
     int r = gk__dict_set(ts->local_dicts, lo->key, d);
-    gk_decref(d);
+    gk__decref(d);
     return r < 0 ? NULL : d;
 }
 
@@ -241,7 +241,7 @@ static gk_object *local_getattr(gk_object *self, gk_object *name)
     if (d) {
         gk_object *v = gk__dict_get(d, name);
         if (v)
-            return gk_incref(v);
+            return gk__incref(v);
     }
     if (gk__err_occurred())
         return NULL;
@@ -270,7 +270,7 @@ static gk_object *local_tp_new(gk_type *type, gk_object *const *args, size_t nar
         return NULL;
     lo->key = gk__int_from_u64((uint64_t)(uintptr_t)lo);
     if (!lo->key) {
-        gk_decref((gk_object *)lo);
+        gk__decref((gk_object *)lo);
         return NULL;
     }
     return (gk_object *)lo;
@@ -284,11 +284,11 @@ static void local_dealloc(gk_object *o)
     if (ts && ts->local_dicts && lo->key && gk__dict_get(ts->local_dicts, lo->key))
         gk__dict_del(ts->local_dicts, lo->key);
     gk__err_clear();
-    gk_xdecref(lo->key);
+    gk__xdecref(lo->key);
     gk_type *t = GK_TYPE(o);
     gk__free(o);
     if (t->flags & GK_TPFLAG_HEAPTYPE)
-        gk_decref((gk_object *)t);
+        gk__decref((gk_object *)t);
 }
 
 static gk_type local_type = {
@@ -315,14 +315,14 @@ static void run_bootstate(bootstate *b)
 {
     gk_object *r = gk__call_tuple_dict(b->func, b->args, b->kwargs);
     if (r) {
-        gk_decref(r);
+        gk__decref(r);
     } else if (gk__err_matches(&gk__exc_SystemExit)) {
         gk__err_clear();
     } else {
         gk_object *exc = gk__err_fetch();
         fprintf(stderr, "Unhandled exception in thread started by %s\n", "function");
         gk__print_exception(exc);
-        gk_decref(exc);
+        gk__decref(exc);
     }
 }
 
@@ -341,9 +341,9 @@ static void *thread_main(void *arg)
     gk__current = ts;
     gk__gil_acquire(ts);
     run_bootstate(b);
-    gk_decref(b->func);
-    gk_decref(b->args);
-    gk_xdecref(b->kwargs);
+    gk__decref(b->func);
+    gk__decref(b->args);
+    gk__xdecref(b->kwargs);
     free(b);
     GK_CLEAR(ts->local_dicts);
     GK_CLEAR(ts->exc_info);
@@ -368,9 +368,9 @@ static gk_object *thread_start_new(gk_object *self, gk_object *const *args, size
     if (!b)
         return gk__raise_nomemory();
     b->rt = gk__rt;
-    b->func = gk_incref(args[0]);
-    b->args = gk_incref(args[1]);
-    b->kwargs = (nargs == 3 && args[2] != GK_NONE) ? gk_incref(args[2]) : NULL;
+    b->func = gk__incref(args[0]);
+    b->args = gk__incref(args[1]);
+    b->kwargs = (nargs == 3 && args[2] != GK_NONE) ? gk__incref(args[2]) : NULL;
 
     pthread_t tid;
     pthread_attr_t attr;
@@ -380,9 +380,9 @@ static gk_object *thread_start_new(gk_object *self, gk_object *const *args, size
     int err = pthread_create(&tid, &attr, thread_main, b);
     pthread_attr_destroy(&attr);
     if (err) {
-        gk_decref(b->func);
-        gk_decref(b->args);
-        gk_xdecref(b->kwargs);
+        gk__decref(b->func);
+        gk__decref(b->args);
+        gk__xdecref(b->kwargs);
         free(b);
         return gk__raise(&gk__exc_RuntimeError, "can't start new thread");
     }
@@ -463,7 +463,7 @@ int gk__thread_module_init(gk_object *m)
     if (!tmax)
         return -1;
     int r = gk__dict_set_cstr(d, "TIMEOUT_MAX", tmax);
-    gk_decref(tmax);
+    gk__decref(tmax);
     if (r < 0 || gk__dict_set_cstr(d, "LockType", (gk_object *)&lock_type) < 0 ||
         gk__dict_set_cstr(d, "_local", (gk_object *)&local_type) < 0 ||
         gk__dict_set_cstr(d, "error", (gk_object *)&gk__exc_RuntimeError) < 0)
