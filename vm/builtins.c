@@ -707,25 +707,7 @@ static gk_object *builtin_divmod(gk_object *self, gk_object *const *args, size_t
 {
     if (check_n("divmod", nargs, kwnames, 2, 2) < 0)
         return NULL;
-    gk_object *a = args[0], *b = args[1];
-    if ((GK_TYPE(a)->flags & GK_TPFLAG_HEAPTYPE) && gk__type_lookup_cstr(GK_TYPE(a), "__divmod__"))
-        return gk__call_special(a, "__divmod__", &b, 1);
-    bool numeric = (gk__is_int(a) || gk__is_float(a)) && (gk__is_int(b) || gk__is_float(b));
-    if (!numeric)
-        return gk__raise(&gk__exc_TypeError, "unsupported operand type(s) for divmod(): '%s' and '%s'",
-                         GK_TYPE_NAME(a), GK_TYPE_NAME(b));
-    gk_object *q = gk__binop(a, b, GK_BINOP_FLOORDIV);
-    if (!q)
-        return NULL;
-    gk_object *r = gk__binop(a, b, GK_BINOP_MOD);
-    if (!r) {
-        gk__decref(q);
-        return NULL;
-    }
-    gk_object *t = gk__tuple_pack(2, q, r);
-    gk__decref(q);
-    gk__decref(r);
-    return t;
+    return gk__divmod(args[0], args[1]);
 }
 
 static gk_object *builtin_pow(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)

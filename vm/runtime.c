@@ -292,7 +292,15 @@ int gk__run_file(const char *path)
         fprintf(stderr, "gilkit: can't open file '%s': [Errno %d] %s\n", path, errno, strerror(errno));
         return 2;
     }
-    int status = run_main_source(src, size, path);
+    /* Like python3 (3.9+), __main__.__file__ and tracebacks use the absolute path. */
+    char abspath[4096];
+    if (path[0] != '/' && strcmp(path, "/dev/stdin") != 0 && getcwd(abspath, sizeof abspath)) {
+        size_t n = strlen(abspath);
+        snprintf(abspath + n, sizeof abspath - n, "/%s", path);
+    } else {
+        snprintf(abspath, sizeof abspath, "%s", path);
+    }
+    int status = run_main_source(src, size, abspath);
     free(src);
     return status;
 }

@@ -59,7 +59,8 @@ gk_object *gk__call_tuple_dict(gk_object *callable, gk_object *args, gk_object *
             gk__raise_nomemory();
         goto done;
     }
-    memcpy(argv, gk__tuple_items(args), n * sizeof *argv);
+    if (n)
+        memcpy(argv, gk__tuple_items(args), n * sizeof *argv);
     size_t pos = 0, i = 0;
     gk_object *k, *v;
     while (gk__dict_next(kwargs, &pos, &k, &v) && i < nkw) {

@@ -439,7 +439,9 @@ gk_object *gk__str_intern_obj(gk_object *s)
         gk__decref(exact);
         return gk__incref(found);
     }
-    if (gk__err_occurred() || gk__dict_set(gk__rt->interned, exact, exact) < 0) {
+    /* A missing str key is not an error (str hashing cannot fail), and an
+     * exception pending from the caller must not count as our failure. */
+    if (gk__dict_set(gk__rt->interned, exact, exact) < 0) {
         gk__decref(exact);
         return NULL;
     }

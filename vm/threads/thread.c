@@ -265,7 +265,8 @@ static int local_setattr(gk_object *self, gk_object *name, gk_object *value)
 
 static gk_object *local_tp_new(gk_type *type, gk_object *const *args, size_t nargs, gk_object *kwnames)
 {
-    localobject *lo = (localobject *)gk__obj_new(type, type->basicsize);
+    localobject *lo = (localobject *)((type->flags & GK_TPFLAG_GC) ? gk__gc_new(type, type->basicsize)
+                                                                   : gk__obj_new(type, type->basicsize));
     if (!lo)
         return NULL;
     lo->key = gk__int_from_u64((uint64_t)(uintptr_t)lo);
@@ -285,10 +286,7 @@ static void local_dealloc(gk_object *o)
         gk__dict_del(ts->local_dicts, lo->key);
     gk__err_clear();
     gk__xdecref(lo->key);
-    gk_type *t = GK_TYPE(o);
-    gk__free(o);
-    if (t->flags & GK_TPFLAG_HEAPTYPE)
-        gk__decref((gk_object *)t);
+    gk__free(o);   /* a subclass's dealloc drops its reference to the class */
 }
 
 static gk_type local_type = {
