@@ -21,6 +21,12 @@
 #ifndef GK_LIBDIR
 #define GK_LIBDIR "/usr/local/share/gilkit/lib"
 #endif
+#ifndef GK_MODDIR
+#define GK_MODDIR "/usr/local/lib/gilkit/modules"
+#endif
+#ifndef GK_SRCMODDIR
+#define GK_SRCMODDIR ""
+#endif
 #ifndef GK_SRCLIBDIR
 #define GK_SRCLIBDIR ""
 #endif
@@ -395,7 +401,11 @@ static gk_object *make_path(gk_object *dir)
         }
         free(copy);
     }
-    if (append_cstr(path, is_dir(GK_SRCLIBDIR) ? GK_SRCLIBDIR : GK_LIBDIR) < 0)
+    /* Running in the build tree: its lib/ and modules/; installed: the
+     * installed folders. */
+    bool in_tree = is_dir(GK_SRCLIBDIR);
+    if (append_cstr(path, in_tree ? GK_SRCLIBDIR : GK_LIBDIR) < 0 ||
+        append_cstr(path, in_tree ? GK_SRCMODDIR : GK_MODDIR) < 0)
         goto fail;
     return path;
 fail:
