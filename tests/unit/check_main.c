@@ -6,10 +6,12 @@
 #include <stdlib.h>
 
 Suite *gk_vm_suite(void);
+Suite *gk_sdk_suite(void);
 
 int main(void)
 {
     SRunner *sr = srunner_create(gk_vm_suite());
+    srunner_add_suite(sr, gk_sdk_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
