@@ -210,6 +210,22 @@ static gk_object *builtin_input(gk_object *self, gk_object *const *args, size_t 
     return r;
 }
 
+/* open(...): imports the io module (lib/io.py) and forwards to io.open. */
+static gk_object *builtin_open(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
+{
+    (void)self;
+    gk_object *name = gk__str_from_cstr("io");
+    gk_object *mod = name ? gk__import(name, NULL, NULL, 0) : NULL;
+    gk__xdecref(name);
+    gk_object *fn = mod ? gk__getattr_cstr(mod, "open") : NULL;
+    gk__xdecref(mod);
+    if (!fn)
+        return NULL;
+    gk_object *r = gk__call(fn, args, nargs, kwnames);
+    gk__decref(fn);
+    return r;
+}
+
 /* ------------------------------------------------------------------ */
 /* Simple one-argument functions                                        */
 
@@ -893,6 +909,7 @@ static const gk__methoddef builtin_methods[] = {
     { "eval", builtin_eval, GK_METH_DEFAULT, "Evaluate an expression in globals/locals." },
     { "print", builtin_print, GK_METH_DEFAULT, "print(*values, sep=' ', end='\\n', file=None, flush=False)" },
     { "input", builtin_input, GK_METH_DEFAULT, "Read a line from standard input." },
+    { "open", builtin_open, GK_METH_DEFAULT, "Open a file (io.open)." },
     { "len", builtin_len, GK_METH_DEFAULT, "Return the number of items in a container." },
     { "repr", builtin_repr, GK_METH_DEFAULT, NULL },
     { "ascii", builtin_ascii, GK_METH_DEFAULT, NULL },

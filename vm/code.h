@@ -46,6 +46,10 @@ typedef struct gk_code {
     /* cell2arg[i] >= 0 when cellvar i is also argument number cell2arg[i]
      * (its value is moved into the cell on entry); NULL if none. */
     int *cell2arg;
+    /* owned, one per name (NULL if no names): the dict entry number where LOAD_GLOBAL last found
+     * the name, a hint checked by key identity (gk__dict_get_hinted) */
+    uint32_t *global_hints;
+    size_t ncells;             /* len(cellvars) + len(freevars) */
 } gk_code;
 
 /* code.c: creates a code object; all object arguments are borrowed; the

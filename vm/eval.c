@@ -132,8 +132,7 @@ gk_object *gk__function_call(gk_object *func, gk_object *const *args, size_t nar
     } else if (gk__function_bind(fn, f->localsplus, args, nargs, kwnames) < 0) {
         goto fail;
     }
-    if ((co->cell2arg || gk__tuple_size(co->cellvars) || gk__tuple_size(co->freevars)) &&
-        init_cells(f, co, fn->closure) < 0)
+    if ((co->cell2arg || co->ncells) && init_cells(f, co, fn->closure) < 0)
         goto fail;
     if (co->flags & GK_CO_GENERATOR)
         return gk__gen_new(f, fn->qualname);
@@ -947,10 +946,9 @@ static int load_method(gk_object *obj, gk_object *name, gk_object **out)
  * (no exception set). */
 static inline gk_object *int_fast_binop(gk_object *a, gk_object *b, int op)
 {
-    if (GK_TYPE(a) != &gk__int_type || GK_TYPE(b) != &gk__int_type || !gk__int_is_small(a) ||
-        !gk__int_is_small(b))
+    if (!GK__INT_EXACT_SMALL(a) || !GK__INT_EXACT_SMALL(b))
         return NULL;
-    int64_t x = gk__int_small_value(a), y = gk__int_small_value(b), r;
+    int64_t x = GK__INT_SMALL_V(a), y = GK__INT_SMALL_V(b), r;
     switch (op) {
     case GK_BINOP_ADD:
         if (__builtin_add_overflow(x, y, &r))
@@ -1001,10 +999,9 @@ static inline gk_object *float_fast_binop(gk_object *a, gk_object *b, int op)
 
 static inline int int_fast_compare(gk_object *a, gk_object *b, int op)
 {
-    if (GK_TYPE(a) != &gk__int_type || GK_TYPE(b) != &gk__int_type || !gk__int_is_small(a) ||
-        !gk__int_is_small(b))
+    if (!GK__INT_EXACT_SMALL(a) || !GK__INT_EXACT_SMALL(b))
         return -1;
-    int64_t x = gk__int_small_value(a), y = gk__int_small_value(b);
+    int64_t x = GK__INT_SMALL_V(a), y = GK__INT_SMALL_V(b);
     switch (op) {
     case GK_LT: return x < y;
     case GK_LE: return x <= y;
@@ -1199,11 +1196,12 @@ dispatch:
     }
     TARGET(LOAD_GLOBAL) {
         gk_object *name = NAME(oparg);
-        gk_object *v = gk__dict_get(f->globals, name);
+        uint32_t *hint = &co->global_hints[oparg];
+        gk_object *v = gk__dict_get_hinted(f->globals, name, hint);
         if (!v) {
             if (gk__err_occurred())
                 goto error;
-            v = gk__dict_get(f->builtins, name);
+            v = gk__dict_get_hinted(f->builtins, name, hint);
             if (!v) {
                 if (!gk__err_occurred())
                     raise_name_error(name);

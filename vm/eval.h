@@ -50,7 +50,7 @@ typedef struct gk__frame {
 
 static inline size_t gk__frame_ncells(gk_code *co)
 {
-    return gk__tuple_size(co->cellvars) + gk__tuple_size(co->freevars);
+    return co->ncells;
 }
 
 /* frame.c: allocates a frame for co with empty locals and stack; the

@@ -7,7 +7,8 @@
  *   gilkit [-X option]... -m module [args...]
  *
  * -X options: switchinterval=MS (GIL switch interval in milliseconds),
- * gilstats (print per-thread GIL statistics at exit), dis (print the
+ * gilstats (print per-thread GIL statistics at exit), giltrace=FILE (write
+ * a GIL trace, see docs/tracing.md), dis (print the
  * bytecode of the main script before running it).
  */
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include "runtime.h"
 #include "objects.h"
+#include "threads/trace_int.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -30,6 +32,7 @@ static void usage(FILE *f)
                "  -m mod   run library module as a script\n"
                "  -X switchinterval=MS  GIL switch interval in milliseconds (default 5)\n"
                "  -X gilstats           print per-thread GIL statistics at exit\n"
+               "  -X giltrace=FILE      write a GIL trace (Chrome/Perfetto JSON) to FILE\n"
                "  -X dis                print the main code's bytecode first\n"
                "  -V, --version         print the version and exit\n");
 }
@@ -37,6 +40,7 @@ static void usage(FILE *f)
 struct options {
     double switch_ms;     /* < 0: default */
     bool gilstats, dis;
+    const char *giltrace;   /* -X giltrace=FILE, or NULL */
     const char *command, *module, *script;
     int rest;             /* index of the first argv entry for sys.argv */
 };
@@ -63,6 +67,8 @@ static int parse_options(int argc, char **argv, struct options *o)
                 }
             } else if (strcmp(x, "gilstats") == 0) {
                 o->gilstats = true;
+            } else if (strncmp(x, "giltrace=", 9) == 0 && x[9]) {
+                o->giltrace = x + 9;
             } else if (strcmp(x, "dis") == 0) {
                 o->dis = true;
             } else {
@@ -119,6 +125,10 @@ int main(int argc, char **argv)
     }
     if (o.command)
         sargv[0] = c_argv0;
+    if (o.giltrace && gk__giltrace_open(o.giltrace) < 0) {
+        fprintf(stderr, "gilkit: cannot write the GIL trace to %s\n", o.giltrace);
+        return 2;
+    }
     if (gk__runtime_init(sargc, sargv) < 0) {
         fprintf(stderr, "gilkit: start-up failed\n");
         return 1;
@@ -145,6 +155,7 @@ int main(int argc, char **argv)
         status = gk__run_file("/dev/stdin");
     }
     int fin = gk__runtime_fini();
+    gk__giltrace_close();
     fflush(stdout);
     return status ? status : fin;
 }

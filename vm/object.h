@@ -46,13 +46,23 @@ struct gk_object {
 
 void gk__dealloc(gk_object *o);
 
+#ifdef GK_GIL_DEBUG
+/* threads/gilcheck.c: reports a touch by a thread without the GIL. */
+void gk__gilcheck_touch(gk_object *o, const char *op, const char *file, int line);
+#define GK__GILCHECK(o, op) gk__gilcheck_touch((o), (op), NULL, 0)
+#else
+#define GK__GILCHECK(o, op) ((void)0)
+#endif
+
 static inline gk_object *gk__incref(gk_object *o)
 {
+    GK__GILCHECK(o, "incref");
     o->refcnt++;
     return o;
 }
 static inline void gk__decref(gk_object *o)
 {
+    GK__GILCHECK(o, "decref");
     if (--o->refcnt == 0)
         gk__dealloc(o);
 }

@@ -64,6 +64,15 @@ gk_object *gk__int_from_double(double d);          /* truncates; OverflowError/V
 gk_object *gk__int_from_string(const char *s, size_t len, int base);
 bool gk__int_is_small(gk_object *o);               /* o is an int that fits int64 */
 int64_t gk__int_small_value(gk_object *o);         /* only when gk__int_is_small */
+/* The leading fields of every int (int.c owns the layout and asserts it), for the eval loop's
+ * inline fast paths: an exact int whose `big` is false holds its value in `v`. */
+struct gk__int_head {
+    GK_HEAD;
+    bool big;
+    int64_t v;
+};
+#define GK__INT_EXACT_SMALL(o) (GK_TYPE(o) == &gk__int_type && !((struct gk__int_head *)(o))->big)
+#define GK__INT_SMALL_V(o) (((struct gk__int_head *)(o))->v)
 /* Converts to int64; -1 with OverflowError if it does not fit (check gk__err_occurred). */
 int64_t gk__int_as_i64(gk_object *o);
 double gk__int_as_double(gk_object *o);            /* -1.0 + OverflowError if too big */
@@ -184,6 +193,9 @@ gk_object *gk__dict_new(void);
 /* Lookup: BORROWED value or NULL.  NULL with no exception means missing;
  * an exception is pending only if hashing/comparing failed. */
 gk_object *gk__dict_get(gk_object *d, gk_object *key);
+/* As gk__dict_get, but first tries entry number *hint (matched by key identity) and stores the
+ * entry number found there: BORROWED value, or NULL (exception set only if one occurred). */
+gk_object *gk__dict_get_hinted(gk_object *d, gk_object *key, uint32_t *hint);
 gk_object *gk__dict_get_cstr(gk_object *d, const char *key);   /* BORROWED or NULL */
 int gk__dict_set(gk_object *d, gk_object *key, gk_object *value);  /* no steal */
 int gk__dict_set_cstr(gk_object *d, const char *key, gk_object *value);

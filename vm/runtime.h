@@ -106,7 +106,8 @@ typedef struct gk__runtime {
 } gk__runtime;
 
 extern gk__runtime *gk__rt;                     /* the live runtime, or NULL */
-extern _Thread_local gk__tstate *gk__current;   /* this thread's state, or NULL */
+/* initial-exec: one 8-byte slot of static TLS, so reading it costs no __tls_get_addr call */
+extern _Thread_local gk__tstate *gk__current __attribute__((tls_model("initial-exec")));   /* this thread's state, or NULL */
 
 /* Returns this thread's state; only valid for threads attached to the runtime. */
 static inline gk__tstate *gk__ts(void) { return gk__current; }

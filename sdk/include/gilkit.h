@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include "gilkit/trace.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -30,12 +30,18 @@ GK_API int gk_abi_version(void)
 GK_API gk_object *gk_incref_(gk_object *o, SITE)
 {
     UNUSED_SITE;
+#ifdef GK_GIL_DEBUG
+    gk__gilcheck_touch(o, "gk_incref", file, line);
+#endif
     return gk__incref(o);
 }
 
 GK_API void gk_decref_(gk_object *o, SITE)
 {
     UNUSED_SITE;
+#ifdef GK_GIL_DEBUG
+    gk__gilcheck_touch(o, "gk_decref", file, line);
+#endif
     gk__decref(o);
 }
 

@@ -92,7 +92,10 @@ gk_object *gk__code_new(const gk_instr *instrs, size_t n, const uint32_t *lines,
     co->maxblocks = maxblocks;
     co->flags = flags;
     co->firstlineno = firstlineno;
-    if (!co->instrs || !co->lines || !co->cols) {
+    co->ncells = gk__tuple_size(cellvars) + gk__tuple_size(freevars);
+    size_t nnames = gk__tuple_size(names);
+    co->global_hints = nnames ? calloc(nnames, sizeof(uint32_t)) : NULL;
+    if (!co->instrs || !co->lines || !co->cols || (nnames && !co->global_hints)) {
         gk__decref((gk_object *)co);
         return gk__raise_nomemory();
     }
@@ -110,6 +113,7 @@ static void code_dealloc(gk_object *o)
     free(co->lines);
     free(co->cols);
     free(co->cell2arg);
+    free(co->global_hints);
     GK_CLEAR(co->consts);
     GK_CLEAR(co->names);
     GK_CLEAR(co->varnames);

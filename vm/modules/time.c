@@ -7,6 +7,7 @@
 #include <time.h>
 #include "runtime.h"
 #include "objects.h"
+#include "threads/trace_int.h"
 
 int gk__time_module_init(gk_object *m);
 
@@ -70,6 +71,7 @@ static gk_object *time_sleep(gk_object *self, gk_object *const *args, size_t nar
         deadline.tv_nsec -= 1000000000L;
     }
     for (;;) {
+        gk_trace_set_label("time.sleep");
         GK__BLOCKING_BEGIN(ts);
         int r = secs == 0 ? 0 : clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL);
         GK__BLOCKING_END(ts);

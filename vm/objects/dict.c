@@ -211,6 +211,26 @@ gk_object *gk__dict_get(gk_object *o, gk_object *key)
     return ix >= 0 ? DCT(o)->entries[ix].value : NULL;
 }
 
+/* Lookup with a caller-kept entry hint (see objects.h). */
+gk_object *gk__dict_get_hinted(gk_object *o, gk_object *key, uint32_t *hint)
+{
+    gk_dict *d = DCT(o);
+    size_t h = *hint;
+    /* keys are unique among live entries, so an identical key at entry h is the key's entry */
+    if (h < d->nentries && d->entries[h].key == key)
+        return d->entries[h].value;
+    int64_t hash = gk__hash(key);
+    if (hash == -1)
+        return NULL;
+    size_t slot;
+    intptr_t ix = lookup(d, key, hash, &slot);
+    if (ix < 0)
+        return NULL;
+    if ((uintmax_t)ix <= UINT32_MAX)
+        *hint = (uint32_t)ix;
+    return d->entries[ix].value;
+}
+
 /* Lookup by C string: BORROWED value or NULL. */
 gk_object *gk__dict_get_cstr(gk_object *d, const char *key)
 {

@@ -15,6 +15,7 @@
 #include <gmp.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,10 @@ struct gk_int {
     int64_t v;
     mpz_t z;
 };
+
+_Static_assert(offsetof(struct gk_int, big) == offsetof(struct gk__int_head, big) &&
+               offsetof(struct gk_int, v) == offsetof(struct gk__int_head, v),
+               "objects.h's struct gk__int_head must match struct gk_int");
 
 #define I(o) ((struct gk_int *)(o))
 #define BIG(o) (I(o)->big)

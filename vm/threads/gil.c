@@ -65,6 +65,7 @@
 #include <errno.h>
 #include <time.h>
 #include "runtime.h"
+#include "threads/trace_int.h"
 
 #define DEFAULT_INTERVAL_NS 5000000ull
 
@@ -119,8 +120,10 @@ bool gk__gil_held(void)
 static void request_drop(gk__gil *gil)
 {
     gk__tstate *h = atomic_load(&gil->holder);
-    if (h)
+    if (h) {
+        GK__TRACE(gk__current, GK_TRACE_DROP_REQUEST, GK_TRACE_REASON_NONE);
         atomic_fetch_or(&h->eval_breaker, GK_BREAK_GIL_DROP);
+    }
 }
 
 static void deadline_after(struct timespec *ts, uint64_t ns)
@@ -174,8 +177,11 @@ void gk__gil_acquire(gk__tstate *ts)
     if (atomic_load(&gil->waiters) == 0 &&
         atomic_compare_exchange_strong(&gil->holder, &expected, ts)) {
         ts->stats.hold_start_ns = t0;
+        GK__TRACE(ts, GK_TRACE_ACQUIRED, GK_TRACE_REASON_NONE);
     } else {
+        GK__TRACE(ts, GK_TRACE_WANT, GK_TRACE_REASON_NONE);
         acquire_slow(gil, ts, ts->gil_priority);
+        GK__TRACE(ts, GK_TRACE_ACQUIRED, GK_TRACE_REASON_NONE);
         uint64_t t1 = gk__now_ns();
         uint64_t waited = t1 - t0;
         ts->stats.wait_ns += waited;
@@ -212,6 +218,8 @@ void gk__gil_release(gk__tstate *ts, int reason)
         if (reason == GK_RELEASE_BLOCKING)
             ts->gil_priority = true;
     }
+    /* Traced before the store, so hold spans never overlap in a trace. */
+    GK__TRACE(ts, GK_TRACE_RELEASED, (gk_trace_reason)(reason + 1));
     atomic_store(&gil->holder, NULL);
     if (atomic_load(&gil->waiters) > 0) {
         pthread_mutex_lock(&gil->mu);
@@ -221,6 +229,8 @@ void gk__gil_release(gk__tstate *ts, int reason)
             pthread_cond_signal(&gil->cond);
         pthread_mutex_unlock(&gil->mu);
     }
+    if (reason == GK_RELEASE_EXIT)
+        GK__TRACE(ts, GK_TRACE_THREAD_EXIT, GK_TRACE_REASON_EXIT);
 }
 
 void gk__gil_yield(gk__tstate *ts)
@@ -232,6 +242,7 @@ void gk__gil_yield(gk__tstate *ts)
     ts->gil_priority = false;
     pthread_mutex_lock(&gil->mu);
     uint64_t sn = gil->switch_number;
+    GK__TRACE(ts, GK_TRACE_RELEASED, GK_TRACE_REASON_FORCED);
     atomic_store(&gil->holder, NULL);
     if (atomic_load(&gil->priority_waiters) > 0)
         pthread_cond_broadcast(&gil->cond);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include "runtime.h"
 #include "objects.h"
+#include "threads/trace_int.h"
 
 int gk__thread_module_init(gk_object *m);
 
@@ -71,6 +72,7 @@ static int sem_acquire_released(sem_t *sem, double timeout)
         deadline_in(&deadline, timeout);
     for (;;) {
         int r;
+        gk_trace_set_label("lock.acquire");
         GK__BLOCKING_BEGIN(ts);
         if (timeout < 0)
             r = sem_wait(sem);
@@ -337,6 +339,7 @@ static void *thread_main(void *arg)
         return NULL;
     snprintf(ts->name, sizeof ts->name, "Thread-%llu", (unsigned long long)(ts->ident % 100000));
     gk__current = ts;
+    GK__TRACE(ts, GK_TRACE_THREAD_START, GK_TRACE_REASON_NONE);
     gk__gil_acquire(ts);
     run_bootstate(b);
     gk__decref(b->func);
@@ -446,6 +449,7 @@ static const gk__methoddef thread_functions[] = {
     { "allocate", thread_allocate_lock, 0, NULL },
     { "_count", thread_count, 0, "number of threads started and not yet ended" },
     { "_set_name", thread_set_name, 0, NULL },
+    { "_gilstats", gk__thread_gilstats, 0, "_gilstats() -> {ident: per-thread GIL statistics}" },
     { "_is_main_thread", thread_is_main, 0, NULL },
     { NULL, NULL, 0, NULL },
 };
