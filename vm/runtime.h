@@ -60,7 +60,8 @@ typedef struct gk__tstate {
     gk_object *local_dicts;             /* GIL: threading.local storage: dict id -> dict */
     char name[64];                      /* thread name for reports; written by its thread under the GIL */
     bool holds_gil;                     /* written by the thread itself only */
-    bool gil_priority;                  /* own thread: last release was voluntary (see gil.c) */
+    atomic_bool gil_priority;           /* atomic (relaxed): last release was voluntary (see gil.c);
+                                         * written by its thread, read by waiters */
     bool alive;                         /* threads_mu: false once the thread has ended */
     bool is_main;
     gk__gilstats stats;

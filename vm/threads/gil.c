@@ -51,6 +51,10 @@
  *     lock to it;
  *   - a thread that had to be asked to drop the lock (forced switch) is
  *     "CPU-bound" and loses the priority until its next voluntary release.
+ *   - only a CPU-bound holder is asked to drop at once; an interactive
+ *     holder (say the server thread of a loopback echo, while its client
+ *     comes back) is about to block and let go by itself, and forcing it
+ *     out would strip its priority and bring the convoy back.
  * CPU-bound threads still share the lock fairly among themselves through
  * the interval, and an interactive thread can only take the lock as often
  * as it blocks, during which the CPU-bound threads run.
@@ -150,8 +154,13 @@ static void acquire_slow(gk__gil *gil, gk__tstate *ts, bool priority)
             atomic_compare_exchange_strong(&gil->holder, &expected, ts))
             break;
         uint64_t sn = gil->switch_number;
-        if (priority)
-            request_drop(gil);
+        if (priority) {
+            /* Force out only a CPU-bound holder: an interactive one is
+             * about to block again and let go by itself. */
+            gk__tstate *h = atomic_load(&gil->holder);
+            if (h && !atomic_load_explicit(&h->gil_priority, memory_order_relaxed))
+                request_drop(gil);
+        }
         struct timespec deadline;
         deadline_after(&deadline, atomic_load(&gil->interval_ns));
         int rc = pthread_cond_timedwait(&gil->cond, &gil->mu, &deadline);
@@ -180,7 +189,7 @@ void gk__gil_acquire(gk__tstate *ts)
         GK__TRACE(ts, GK_TRACE_ACQUIRED, GK_TRACE_REASON_NONE);
     } else {
         GK__TRACE(ts, GK_TRACE_WANT, GK_TRACE_REASON_NONE);
-        acquire_slow(gil, ts, ts->gil_priority);
+        acquire_slow(gil, ts, atomic_load_explicit(&ts->gil_priority, memory_order_relaxed));
         GK__TRACE(ts, GK_TRACE_ACQUIRED, GK_TRACE_REASON_NONE);
         uint64_t t1 = gk__now_ns();
         uint64_t waited = t1 - t0;
@@ -212,11 +221,11 @@ void gk__gil_release(gk__tstate *ts, int reason)
     account_release(ts);
     if (reason == GK_RELEASE_FORCED) {
         ts->stats.forced_switches++;
-        ts->gil_priority = false;
+        atomic_store_explicit(&ts->gil_priority, false, memory_order_relaxed);
     } else {
         ts->stats.voluntary_switches++;
         if (reason == GK_RELEASE_BLOCKING)
-            ts->gil_priority = true;
+            atomic_store_explicit(&ts->gil_priority, true, memory_order_relaxed);
     }
     /* Traced before the store, so hold spans never overlap in a trace. */
     GK__TRACE(ts, GK_TRACE_RELEASED, (gk_trace_reason)(reason + 1));
@@ -239,7 +248,7 @@ void gk__gil_yield(gk__tstate *ts)
     int saved_errno = errno;
     account_release(ts);
     ts->stats.forced_switches++;
-    ts->gil_priority = false;
+    atomic_store_explicit(&ts->gil_priority, false, memory_order_relaxed);
     pthread_mutex_lock(&gil->mu);
     uint64_t sn = gil->switch_number;
     GK__TRACE(ts, GK_TRACE_RELEASED, GK_TRACE_REASON_FORCED);
