@@ -301,6 +301,8 @@ intptr_t gk__len(gk_object *o);                    /* -1 on error */
 int gk__contains(gk_object *container, gk_object *item);  /* `in`: 1, 0, -1 */
 
 gk_object *gk__iter(gk_object *o);                 /* iter(o); falls back to __getitem__ sequences */
+/* The iter slot of every iterator type: returns o itself (new reference). */
+gk_object *gk__iter_self(gk_object *o);
 /* next(it): new reference, or NULL; at the end NULL with no exception
  * pending (a StopIteration raised by __next__ is swallowed). */
 gk_object *gk__iternext(gk_object *it);

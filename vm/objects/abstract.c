@@ -774,3 +774,8 @@ int gk__issubclass(gk_object *derived, gk_object *cls)
     }
     return gk__type_is_subtype((gk_type *)derived, (gk_type *)cls);
 }
+
+gk_object *gk__iter_self(gk_object *o)
+{
+    return gk__incref(o);
+}

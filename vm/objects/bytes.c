@@ -406,7 +406,6 @@ static gk_object *biter_next(gk_object *o)
     return gk__int_from_i64(gk__bytes_data(it->seq)[it->index++]);
 }
 
-static gk_object *biter_self(gk_object *o) { return gk__incref(o); }
 
 METH(biter_length_hint)
 {
@@ -426,7 +425,7 @@ gk_type gk__bytes_iter_type = {
     .basicsize = sizeof(bytes_iter),
     .dealloc = biter_dealloc,
     .getattr = gk__object_generic_getattr,
-    .iter = biter_self,
+    .iter = gk__iter_self,
     .iternext = biter_next,
     .methods = biter_methods,
 };

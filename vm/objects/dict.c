@@ -987,7 +987,6 @@ static int diter_clear(gk_object *o)
     return 0;
 }
 
-static gk_object *diter_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *diter_next(gk_object *o)
 {
@@ -1047,7 +1046,7 @@ static const gk__methoddef diter_methods[] = {
         .flags = GK_TPFLAG_GC,                                                        \
         .dealloc = diter_dealloc,                                                     \
         .getattr = gk__object_generic_getattr,                                        \
-        .iter = diter_self,                                                           \
+        .iter = gk__iter_self,                                                           \
         .iternext = diter_next,                                                       \
         .traverse = diter_traverse,                                                   \
         .clear = diter_clear,                                                         \

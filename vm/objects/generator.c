@@ -306,7 +306,6 @@ static gk_object *gen_iternext(gk_object *o)
     return NULL;
 }
 
-static gk_object *gen_iter(gk_object *o) { return gk__incref(o); }
 
 static gk_object *gen_send_meth(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
 {
@@ -462,7 +461,7 @@ gk_type gk__generator_type = {
     .dealloc = gen_dealloc,
     .repr = gen_repr,
     .getattr = gk__object_generic_getattr,
-    .iter = gen_iter,
+    .iter = gk__iter_self,
     .iternext = gen_iternext,
     .traverse = gen_traverse,
     .clear = gen_clear,

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include "objects.h"
 
-static gk_object *self_iter(gk_object *o) { return gk__incref(o); }
 
 static bool no_kwargs(const char *name, gk_object *kwnames)
 {
@@ -60,7 +59,7 @@ static void clear_fields(gk_object *o, size_t n)
     .ob = GK_STATIC_HEAD(&gk__type_type),                                             \
     .dealloc = prefix##_dealloc,                                                      \
     .getattr = gk__object_generic_getattr,                                            \
-    .iter = self_iter,                                                                \
+    .iter = gk__iter_self,                                                                \
     .iternext = prefix##_next,                                                        \
     .traverse = prefix##_traverse,                                                    \
     .clear = prefix##_clear

@@ -987,7 +987,6 @@ static int liter_clear(gk_object *o)
     return 0;
 }
 
-static gk_object *liter_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *liter_next(gk_object *o)
 {
@@ -1039,7 +1038,7 @@ gk_type gk__list_iter_type = {
     .flags = GK_TPFLAG_GC,
     .dealloc = liter_dealloc,
     .getattr = gk__object_generic_getattr,
-    .iter = liter_self,
+    .iter = gk__iter_self,
     .iternext = liter_next,
     .traverse = liter_traverse,
     .clear = liter_clear,
@@ -1053,7 +1052,7 @@ gk_type gk__list_reviter_type = {
     .flags = GK_TPFLAG_GC,
     .dealloc = liter_dealloc,
     .getattr = gk__object_generic_getattr,
-    .iter = liter_self,
+    .iter = gk__iter_self,
     .iternext = lriter_next,
     .traverse = liter_traverse,
     .clear = liter_clear,

@@ -323,7 +323,6 @@ gk_type gk__range_type = {
 /* ---- range_iterator ---- */
 
 static void riter_dealloc(gk_object *o) { gk__obj_free(o); }
-static gk_object *riter_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *riter_next(gk_object *o)
 {
@@ -352,7 +351,7 @@ gk_type gk__range_iter_type = {
     .basicsize = sizeof(range_iter),
     .dealloc = riter_dealloc,
     .getattr = gk__object_generic_getattr,
-    .iter = riter_self,
+    .iter = gk__iter_self,
     .iternext = riter_next,
     .methods = riter_methods,
 };

@@ -1263,7 +1263,6 @@ static int siter_clear(gk_object *o)
     return 0;
 }
 
-static gk_object *siter_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *siter_next(gk_object *o)
 {
@@ -1304,7 +1303,7 @@ gk_type gk__set_iter_type = {
     .flags = GK_TPFLAG_GC,
     .dealloc = siter_dealloc,
     .getattr = gk__object_generic_getattr,
-    .iter = siter_self,
+    .iter = gk__iter_self,
     .iternext = siter_next,
     .traverse = siter_traverse,
     .clear = siter_clear,

@@ -1158,7 +1158,6 @@ static gk_object *siter_next(gk_object *o)
     return r;
 }
 
-static gk_object *siter_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *siter_length_hint(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
 {
@@ -1180,7 +1179,7 @@ gk_type gk__str_iter_type = {
     .basicsize = sizeof(str_iter),
     .dealloc = siter_dealloc,
     .getattr = gk__object_generic_getattr,
-    .iter = siter_self,
+    .iter = gk__iter_self,
     .iternext = siter_next,
     .methods = siter_methods,
 };

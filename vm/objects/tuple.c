@@ -472,7 +472,6 @@ static int titer_clear(gk_object *o)
     return 0;
 }
 
-static gk_object *titer_self(gk_object *o) { return gk__incref(o); }
 
 static gk_object *titer_next(gk_object *o)
 {
@@ -505,7 +504,7 @@ gk_type gk__tuple_iter_type = {
     .flags = GK_TPFLAG_GC,
     .dealloc = titer_dealloc,
     .getattr = gk__object_generic_getattr,
-    .iter = titer_self,
+    .iter = gk__iter_self,
     .iternext = titer_next,
     .traverse = titer_traverse,
     .clear = titer_clear,
