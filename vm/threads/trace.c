@@ -16,16 +16,14 @@
 #include "runtime.h"
 #include "threads/trace_int.h"
 
-gk_trace_hook gk__trace_hook;
-static void *hook_arg;
+_Atomic(gk_trace_hook) gk__trace_hook;
+static _Atomic(void *) hook_arg;
 static _Thread_local const char *block_label;
 
 gk_trace_hook gk_trace_set_hook(gk_trace_hook hook, void *arg)
 {
-    gk_trace_hook old = gk__trace_hook;
-    hook_arg = arg;
-    gk__trace_hook = hook;
-    return old;
+    atomic_store_explicit(&hook_arg, arg, memory_order_relaxed);
+    return atomic_exchange_explicit(&gk__trace_hook, hook, memory_order_acq_rel);
 }
 
 void gk_trace_set_label(const char *label)
@@ -35,7 +33,7 @@ void gk_trace_set_label(const char *label)
 
 void gk__trace_emit(gk__tstate *ts, gk_trace_event ev, gk_trace_reason reason)
 {
-    gk_trace_hook hook = gk__trace_hook;
+    gk_trace_hook hook = atomic_load_explicit(&gk__trace_hook, memory_order_acquire);
     if (!hook || !ts)
         return;
     gk_trace_info info = {
@@ -43,7 +41,7 @@ void gk__trace_emit(gk__tstate *ts, gk_trace_event ev, gk_trace_reason reason)
         .thread_id = ts->ident, .thread_name = ts->name,
         .label = reason == GK_TRACE_REASON_BLOCKING ? block_label : NULL,
     };
-    hook(&info, hook_arg);
+    hook(&info, atomic_load_explicit(&hook_arg, memory_order_relaxed));
     if (ev == GK_TRACE_ACQUIRED)
         block_label = NULL;
 }
@@ -187,7 +185,7 @@ int gk__giltrace_open(const char *path)
 
 void gk__giltrace_close(void)
 {
-    if (gk__trace_hook == writer_hook)
+    if (atomic_load(&gk__trace_hook) == writer_hook)
         gk_trace_set_hook(NULL, NULL);
     pthread_mutex_lock(&wmu);
     if (out) {

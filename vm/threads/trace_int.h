@@ -7,17 +7,21 @@
 #define GK_VM_TRACE_INT_H
 
 #include <stddef.h>
+#include <stdatomic.h>
 #include "../../sdk/include/gilkit/trace.h"
 
 struct gk__tstate;
 
-extern gk_trace_hook gk__trace_hook;   /* NULL: tracing off (the common case) */
+/* NULL: tracing off (the common case).  Atomic: threads read it around
+ * every GIL transition, also while not holding the GIL (a relaxed load is
+ * a plain load on common hardware). */
+extern _Atomic(gk_trace_hook) gk__trace_hook;
 
 /* Calls the hook for ts's event; only call when gk__trace_hook is set. */
 void gk__trace_emit(struct gk__tstate *ts, gk_trace_event ev, gk_trace_reason reason);
 
 #define GK__TRACE(ts, ev, reason) do { \
-        if (__builtin_expect(gk__trace_hook != NULL, 0)) gk__trace_emit((ts), (ev), (reason)); \
+        if (__builtin_expect(atomic_load_explicit(&gk__trace_hook, memory_order_relaxed) != NULL, 0)) gk__trace_emit((ts), (ev), (reason)); \
     } while (0)
 
 /* Opens FILE and installs the trace-event JSON writer.  Returns 0 or -1. */
