@@ -50,7 +50,20 @@ typedef struct gk_code {
      * the name, a hint checked by key identity (gk__dict_get_hinted) */
     uint32_t *global_hints;
     size_t ncells;             /* len(cellvars) + len(freevars) */
+    /* owned, NULL until the eval loop first needs it: one attribute cache per instruction
+     * (LOAD_ATTR, STORE_ATTR, LOAD_METHOD use theirs; see vm/eval.c).  GIL. */
+    struct gk__attr_cache *attr_cache;
 } gk_code;
+
+/* What an attribute instruction learnt last time (vm/eval.c): for objects whose type has the
+ * version tag `tag`, the MRO lookup of the name gave `descr` (BORROWED: the tag is cleared before
+ * the type's dicts change), and the name was entry number `hint` of the last instance dict. */
+typedef struct gk__attr_cache {
+    uint64_t tag;
+    gk_object *descr;
+    uint32_t hint;
+    uint32_t flags;            /* eval.c's ATTR_* bits */
+} gk__attr_cache;
 
 /* code.c: creates a code object; all object arguments are borrowed; the
  * arrays are copied.  Returns NULL + MemoryError. */

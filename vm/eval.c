@@ -905,22 +905,133 @@ static int setup_annotations(gk__frame *f)
     return r;
 }
 
+/* ------------------------------------------------------------------ */
+/* Attribute caches                                                    */
+
+/* Objects whose type keeps the generic getattr/setattr are served from the
+ * instruction's gk__attr_cache (code.h): while the type's version tag is the
+ * one recorded, the MRO lookup of the name is known (`descr`, possibly NULL)
+ * and only the instance dict is searched, first at the entry number where the
+ * name was last found.  Anything else takes the generic path.  The caches
+ * are touched only with the GIL held. */
+
+enum { ATTR_DICT_NAME = 1 };   /* the name is "__dict__": always the generic path */
+
+/* The cache of instruction idx, allocating the code's caches on first use
+ * (NULL if out of memory: the caller then takes the generic path). */
+static gk__attr_cache *attr_cache_at(gk_code *co, size_t idx)
+{
+    if (!co->attr_cache && !(co->attr_cache = calloc(co->ninstrs, sizeof(gk__attr_cache))))
+        return NULL;
+    return &co->attr_cache[idx];
+}
+
+/* Makes c describe type t and name: false when t cannot be cached. */
+static bool attr_cache_fill(gk__attr_cache *c, gk_type *t, gk_object *name)
+{
+    uint64_t tag = gk__type_tag(t);
+    gk_object *descr = gk__type_lookup(t, name);
+    /* (the lookup may run an __eq__ that changes the type: then the tag is gone) */
+    if (!tag || t->version_tag != tag || GK_TYPE(name) != &gk__str_type)
+        return false;
+    c->tag = tag;
+    c->descr = descr;
+    c->flags = gk__str_eq_cstr(name, "__dict__") ? ATTR_DICT_NAME : 0;
+    return true;
+}
+
+/* The cache for o.name at instruction idx, valid for o's type, or NULL. */
+static inline gk__attr_cache *attr_cache_get(gk_code *co, size_t idx, gk_type *t, gk_object *name)
+{
+    gk__attr_cache *c = co->attr_cache ? &co->attr_cache[idx] : attr_cache_at(co, idx);
+    if (!c)
+        return NULL;
+    if (c->tag != t->version_tag || !c->tag) {
+        if (!attr_cache_fill(c, t, name))
+            return NULL;
+    }
+    return c->flags & ATTR_DICT_NAME ? NULL : c;
+}
+
+/* The instance dict of o (borrowed) or NULL. */
+static inline gk_object *inst_dict(gk_object *o, gk_type *t)
+{
+    return t->dictoffset ? *(gk_object **)((char *)o + t->dictoffset) : NULL;
+}
+
+/* Calls descr.__get__(o, type) keeping descr alive across the call. */
+static gk_object *descr_get_call(gk_descrgetfunc get, gk_object *descr, gk_object *o, gk_type *t)
+{
+    gk__incref(descr);
+    gk_object *r = get(descr, o, (gk_object *)t);
+    gk__decref(descr);
+    return r;
+}
+
+/* LOAD_ATTR: o.name (new reference) or NULL. */
+static inline gk_object *load_attr(gk_code *co, size_t idx, gk_object *o, gk_object *name)
+{
+    gk_type *t = GK_TYPE(o);
+    gk__attr_cache *c;
+    if (t->getattr != gk__object_generic_getattr || !(c = attr_cache_get(co, idx, t, name)))
+        return gk__getattr(o, name);
+    gk_object *descr = c->descr;
+    gk_descrgetfunc get = NULL;
+    if (descr) {
+        get = GK_TYPE(descr)->descr_get;
+        if (get && GK_TYPE(descr)->descr_set)
+            return descr_get_call(get, descr, o, t);
+    }
+    gk_object *d = inst_dict(o, t);
+    if (d) {
+        gk_object *v = gk__dict_get_hinted(d, name, &c->hint);
+        if (v)
+            return gk__incref(v);
+        if (gk__err_occurred())
+            return NULL;
+    }
+    if (descr)
+        return get ? descr_get_call(get, descr, o, t) : gk__incref(descr);
+    return gk__object_generic_getattr(o, name);   /* raises AttributeError */
+}
+
+/* STORE_ATTR / DELETE_ATTR (v NULL): 0 / -1. */
+static inline int store_attr(gk_code *co, size_t idx, gk_object *o, gk_object *name, gk_object *v)
+{
+    gk_type *t = GK_TYPE(o);
+    gk__attr_cache *c;
+    if (!v || t->setattr != gk__object_generic_setattr || !(c = attr_cache_get(co, idx, t, name)))
+        return gk__setattr(o, name, v);
+    gk_object *descr = c->descr;
+    if (descr && GK_TYPE(descr)->descr_set) {
+        gk__incref(descr);
+        int r = GK_TYPE(descr)->descr_set(descr, o, v);
+        gk__decref(descr);
+        return r;
+    }
+    gk_object *d = inst_dict(o, t);
+    if (!d)
+        return gk__object_generic_setattr(o, name, v);
+    return gk__dict_set_hinted(d, name, v, &c->hint);
+}
+
 /* LOAD_METHOD's lookup: returns 1 with *out a function to call with obj
  * prepended, 0 with *out the plain attribute, -1 on error. */
-static int load_method(gk_object *obj, gk_object *name, gk_object **out)
+static inline int load_method(gk_code *co, size_t idx, gk_object *obj, gk_object *name, gk_object **out)
 {
     gk_type *t = GK_TYPE(obj);
-    if (t->getattr == gk__object_generic_getattr) {
-        gk_object *descr = gk__type_lookup(t, name);
+    gk__attr_cache *c;
+    if (t->getattr == gk__object_generic_getattr && (c = attr_cache_get(co, idx, t, name))) {
+        gk_object *descr = c->descr;
         gk_type *dt = descr ? GK_TYPE(descr) : NULL;
         if (dt == &gk__function_type || dt == &gk__method_descriptor_type) {
-            gk_object **dp = gk__object_dictptr(obj);
-            gk_object *v = dp && *dp ? gk__dict_get(*dp, name) : NULL;
+            gk_object *d = inst_dict(obj, t);
+            gk_object *v = d ? gk__dict_get_hinted(d, name, &c->hint) : NULL;
             if (v) {
                 *out = gk__incref(v);
                 return 0;
             }
-            if (gk__err_occurred())
+            if (d && gk__err_occurred())
                 return -1;
             if (dt == &gk__function_type) {
                 *out = gk__incref(descr);
@@ -934,6 +1045,8 @@ static int load_method(gk_object *obj, gk_object *name, gk_object **out)
             *out = b;
             return b == descr;
         }
+        *out = load_attr(co, idx, obj, name);
+        return *out ? 0 : -1;
     }
     *out = gk__getattr(obj, name);
     return *out ? 0 : -1;
@@ -983,17 +1096,61 @@ static inline gk_object *int_fast_binop(gk_object *a, gk_object *b, int op)
     return gk__int_from_i64(r);
 }
 
+/* The two operands as doubles when both are exact floats, or one is and the
+ * other a small exact int that converts exactly (|v| <= 2**53, as python3's
+ * int-to-float conversion then gives the same value).  false otherwise. */
+static inline bool float_operands(gk_object *a, gk_object *b, double *x, double *y)
+{
+    gk_type *ta = GK_TYPE(a), *tb = GK_TYPE(b);
+    if (ta == &gk__float_type) {
+        *x = GK__FLOAT_V(a);
+        if (tb == &gk__float_type) {
+            *y = GK__FLOAT_V(b);
+            return true;
+        }
+        if (GK__INT_EXACT_SMALL(b) && GK__INT_SMALL_V(b) <= ((int64_t)1 << 53) &&
+            GK__INT_SMALL_V(b) >= -((int64_t)1 << 53)) {
+            *y = (double)GK__INT_SMALL_V(b);
+            return true;
+        }
+        return false;
+    }
+    if (tb == &gk__float_type && GK__INT_EXACT_SMALL(a) && GK__INT_SMALL_V(a) <= ((int64_t)1 << 53) &&
+        GK__INT_SMALL_V(a) >= -((int64_t)1 << 53)) {
+        *x = (double)GK__INT_SMALL_V(a);
+        *y = GK__FLOAT_V(b);
+        return true;
+    }
+    return false;
+}
+
 static inline gk_object *float_fast_binop(gk_object *a, gk_object *b, int op)
 {
-    if (GK_TYPE(a) != &gk__float_type || GK_TYPE(b) != &gk__float_type)
+    double x, y;
+    if (!float_operands(a, b, &x, &y))
         return NULL;
-    double x = gk__float_value(a), y = gk__float_value(b);
     switch (op) {
     case GK_BINOP_ADD: return gk__float_new(x + y);
     case GK_BINOP_SUB: return gk__float_new(x - y);
     case GK_BINOP_MUL: return gk__float_new(x * y);
     case GK_BINOP_TRUEDIV: return y != 0.0 ? gk__float_new(x / y) : NULL;
     default: return NULL;
+    }
+}
+
+/* Float (or float with small int) comparison: 1 / 0, -1 when not applicable. */
+static inline int float_fast_compare(gk_object *a, gk_object *b, int op)
+{
+    double x, y;
+    if (!float_operands(a, b, &x, &y))
+        return -1;
+    switch (op) {
+    case GK_LT: return x < y;
+    case GK_LE: return x <= y;
+    case GK_EQ: return x == y;
+    case GK_NE: return x != y;
+    case GK_GT: return x > y;
+    default: return x >= y;
     }
 }
 
@@ -1081,8 +1238,10 @@ gk_object *gk__eval_frame(gk__tstate *ts, gk__frame *f, int throwflag)
 
     const gk_instr *first_instr = co->instrs;
     const gk_instr *next_instr = first_instr + f->pc;
-    gk_object **fastlocals = f->localsplus;
-    gk_object **cells = f->localsplus + co->nlocals;
+    /* fast locals and cells are addressed from f: fewer live values leave registers for sp
+     * and next_instr across the loop's calls */
+#define fastlocals (f->localsplus)
+#define cells (f->localsplus + co->nlocals)
     gk_object **consts = gk__tuple_items(co->consts);
     gk_object **names = gk__tuple_items(co->names);
     gk_object **sp = f->sp;
@@ -1260,7 +1419,7 @@ dispatch:
     }
     TARGET(LOAD_ATTR) {
         gk_object *o = TOP();
-        gk_object *v = gk__getattr(o, NAME(oparg));
+        gk_object *v = load_attr(co, (size_t)INSTR_INDEX(), o, NAME(oparg));
         if (!v)
             goto error;
         SET_TOP(v);
@@ -1269,7 +1428,7 @@ dispatch:
     }
     TARGET(STORE_ATTR) {
         gk_object *o = POP(), *v = POP();
-        int r = gk__setattr(o, NAME(oparg), v);
+        int r = store_attr(co, (size_t)INSTR_INDEX(), o, NAME(oparg), v);
         gk__decref(o);
         gk__decref(v);
         if (r < 0)
@@ -1286,7 +1445,7 @@ dispatch:
     }
     TARGET(LOAD_METHOD) {
         gk_object *o = TOP(), *m = NULL;
-        int r = load_method(o, NAME(oparg), &m);
+        int r = load_method(co, (size_t)INSTR_INDEX(), o, NAME(oparg), &m);
         if (r < 0)
             goto error;
         if (r) {
@@ -1441,6 +1600,8 @@ dispatch:
     TARGET(COMPARE_OP) {
         gk_object *b = POP(), *a = TOP(), *r;
         int c = int_fast_compare(a, b, oparg);
+        if (c < 0)
+            c = float_fast_compare(a, b, oparg);
         r = c >= 0 ? gk__bool(c) : gk__richcompare(a, b, oparg);
         gk__decref(b);
         if (!r)
@@ -1555,6 +1716,16 @@ dispatch:
         DISPATCH();
     }
     TARGET(BUILD_TUPLE) {
+        /* `a, b = x, y`: a tuple unpacked at once is only a reordering of the stack */
+        if (GK_OP(*next_instr) == GK_OP_UNPACK_SEQUENCE && (int)GK_ARG(*next_instr) == oparg) {
+            for (int i = 0, j = oparg - 1; i < j; i++, j--) {
+                gk_object *tmp = sp[-1 - i];
+                sp[-1 - i] = sp[-1 - j];
+                sp[-1 - j] = tmp;
+            }
+            next_instr++;
+            DISPATCH();
+        }
         gk_object *t = gk__tuple_new((size_t)oparg);
         if (!t)
             goto error;

@@ -59,6 +59,8 @@ static inline size_t gk__frame_ncells(gk_code *co)
 gk__frame *gk__frame_new(gk_code *co, gk_object *globals, gk_object *builtins, gk_object *locals);
 /* frame.c: drops every reference the frame holds and frees it. */
 void gk__frame_free(gk__frame *f);
+/* Frees the calling thread's cache of frame memory (when a thread ends). */
+void gk__frame_cache_flush(void);
 /* frame.c: visits the frame's references (for the cycle collector). */
 int gk__frame_traverse(gk__frame *f, gk_visitfunc visit, void *arg);
 /* frame.c: drops the frame's locals, cells and stack (cycle breaking). */

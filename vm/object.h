@@ -49,7 +49,12 @@ void gk__dealloc(gk_object *o);
 #ifdef GK_GIL_DEBUG
 /* threads/gilcheck.c: reports a touch by a thread without the GIL. */
 void gk__gilcheck_touch(gk_object *o, const char *op, const char *file, int line);
-#define GK__GILCHECK(o, op) gk__gilcheck_touch((o), (op), NULL, 0)
+/* threads/gil.c: true while the calling thread holds the GIL (its own copy
+ * of ts->holds_gil, one TLS load), so that a touch costs a test here and
+ * calls the full check only when the GIL looks missing. */
+extern _Thread_local bool gk__gil_held_here __attribute__((tls_model("initial-exec")));
+#define GK__GILCHECK(o, op) \
+    (__builtin_expect(!gk__gil_held_here, 0) ? gk__gilcheck_touch((o), (op), NULL, 0) : (void)0)
 #else
 #define GK__GILCHECK(o, op) ((void)0)
 #endif
@@ -235,6 +240,15 @@ struct gk_type {
     const gk__methoddef *methods;
     const gk__getsetdef *getset;
     const char *doc;
+
+    /* Attribute cache (abstract.c, type.c).  version_tag names the current
+     * contents of the dicts along the MRO (0: none assigned yet); any change
+     * to a heap type's dict clears it here and in every subclass
+     * (gk__type_modified).  A heap type lists its direct heap subclasses
+     * (borrowed pointers; a subclass removes itself when freed).  GIL. */
+    uint64_t version_tag;
+    gk_type **subclasses;
+    size_t nsubclasses, subclasses_cap;
 };
 
 /* ------------------------------------------------------------------ */
@@ -257,6 +271,8 @@ void gk__gc_free(gk_object *o);
 void gk__free(gk_object *o);
 /* Runs a full collection; returns the number of objects freed. */
 intptr_t gk__gc_collect(void);
+/* Whether the collector already ran o's __del__ (then dealloc must not). */
+bool gk__gc_finalized(gk_object *o);
 
 /* ------------------------------------------------------------------ */
 /* Generic object protocol (vm/objects/abstract.c)                     */

@@ -44,6 +44,12 @@ int gk__exceptions_init(void);
 /* ---- type.c: type objects, classes, object, super, descriptors ---- */
 /* Fills in a static type (see gk_type); 0 / -1. */
 int gk__type_ready(gk_type *t);
+/* Forgets the attribute-cache tag of t and of every subclass: call after
+ * any change to t's dict (type.c). */
+void gk__type_modified(gk_type *t);
+/* Returns t's attribute-cache tag, assigning a fresh one if it has none;
+ * 0 when t cannot be cached yet (no MRO).  (abstract.c) */
+uint64_t gk__type_tag(gk_type *t);
 /* type(name, bases, dict): creates a heap type (a class). */
 gk_object *gk__type_new(gk_object *name, gk_object *bases, gk_object *dict);
 const char *gk__type_name(gk_type *t);            /* borrowed C string: __name__ */
@@ -95,6 +101,12 @@ static inline gk_object *gk__bool(bool b) { return gk__incref(b ? GK_TRUE : GK_F
 /* ---- float.c ---- */
 gk_object *gk__float_new(double d);
 double gk__float_value(gk_object *o);              /* o must be a float */
+/* The layout of a float (float.c asserts it), for the eval loop's inline fast paths. */
+struct gk__float_head {
+    GK_HEAD;
+    double v;
+};
+#define GK__FLOAT_V(o) (((struct gk__float_head *)(o))->v)
 /* Converts int or float (or __float__/__index__) to double; -1.0 + error. */
 double gk__as_double(gk_object *o);
 /* repr(float): shortest round-trip text, "1e+20", "inf", "-0.0". Writes into buf (>= 32 bytes). */
@@ -128,6 +140,12 @@ gk_object *gk__str_repr(gk_object *s);             /* 'it\'s' quoting like pytho
 gk_object *gk__str_encode(gk_object *s, const char *encoding, const char *errors);
 gk_object *gk__str_decode(const unsigned char *p, size_t n, const char *encoding, const char *errors);
 static inline bool gk__is_str(gk_object *o) { return (GK_TYPE(o)->flags & GK_TPFLAG_STR_SUBCLASS) != 0; }
+/* The leading fields of every str (str.c owns the layout and asserts it), so that dict lookups
+ * read a computed hash inline: -1 until the first hash. */
+struct gk__str_head {
+    GK_HEAD;
+    int64_t hash;
+};
 /* A growable UTF-8 buffer for building strings. */
 typedef struct gk__strbuf { char *data; size_t size, cap; } gk__strbuf;
 void gk__strbuf_init(gk__strbuf *b);
@@ -196,6 +214,9 @@ gk_object *gk__dict_get(gk_object *d, gk_object *key);
 /* As gk__dict_get, but first tries entry number *hint (matched by key identity) and stores the
  * entry number found there: BORROWED value, or NULL (exception set only if one occurred). */
 gk_object *gk__dict_get_hinted(gk_object *d, gk_object *key, uint32_t *hint);
+/* d[key] = value, first trying entry number *hint (by key identity) and storing the entry
+ * number used; nothing stolen.  0 / -1.  (For the eval loop's attribute caches.) */
+int gk__dict_set_hinted(gk_object *d, gk_object *key, gk_object *value, uint32_t *hint);
 gk_object *gk__dict_get_cstr(gk_object *d, const char *key);   /* BORROWED or NULL */
 int gk__dict_set(gk_object *d, gk_object *key, gk_object *value);  /* no steal */
 int gk__dict_set_cstr(gk_object *d, const char *key, gk_object *value);

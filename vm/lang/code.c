@@ -114,6 +114,7 @@ static void code_dealloc(gk_object *o)
     free(co->cols);
     free(co->cell2arg);
     free(co->global_hints);
+    free(co->attr_cache);
     GK_CLEAR(co->consts);
     GK_CLEAR(co->names);
     GK_CLEAR(co->varnames);

@@ -1411,11 +1411,12 @@ static int parse_call_args(parser *p, vec *args, vec *kws, gk__token *open)
         if (p->err)
             return -1;
         if (is_op(t, '*')) {
+            gk__token *star = t;     /* python3 points at the '*' alone */
             gk__ast *x = starred(p);
             if (!x)
                 return -1;
             if (seen_unpack) {
-                err_node(p, x, "iterable argument unpacking follows keyword argument unpacking", NULL);
+                err_tok(p, star, "iterable argument unpacking follows keyword argument unpacking");
                 return -1;
             }
             if (vpush(p, args, x) < 0)

@@ -334,13 +334,15 @@ static int scan_number(tokstate *t)
         const char *d0 = p;
         bool ok = scan_digits(t, &p, base);
         char msg[64];
+        /* A decimal digit the base lacks: "0o8", "0b12" (checked first,
+         * so that "0o8" is not reported as a literal with no digits). */
+        if (ok && p < t->end && isdig(*p, 10)) {
+            snprintf(msg, sizeof msg, "invalid digit '%c' in %s literal", *p, name);
+            return num_error(t, p, msg);
+        }
         if (!ok || p == d0) {
             snprintf(msg, sizeof msg, "invalid %s literal", name);
             return num_error(t, ok ? p - 1 : p, msg);
-        }
-        if (p < t->end && isdig(*p, 10)) {
-            snprintf(msg, sizeof msg, "invalid digit '%c' in %s literal", *p, name);
-            return num_error(t, p, msg);
         }
         if (is_name_byte(t, p) && !keyword_follows(t, p)) {
             snprintf(msg, sizeof msg, "invalid %s literal", name);

@@ -427,8 +427,36 @@ gk_object **gk__object_dictptr(gk_object *o)
     return off ? (gk_object **)((char *)o + off) : NULL;
 }
 
-/* Looks name up along t's MRO: BORROWED or NULL (no exception). */
-gk_object *gk__type_lookup(gk_type *t, gk_object *name)
+/* The attribute cache: (type tag, name) -> the result of the MRO walk,
+ * misses included.  A tag stays valid only while no dict along the type's
+ * MRO changes (gk__type_modified clears it), so a matching entry's value,
+ * borrowed from one of those dicts, is still alive and current.  Entries
+ * hold a reference to their name so that its address cannot be reused by
+ * another string while the entry exists.  Touched only with the GIL. */
+#define TYPE_CACHE_BITS 12
+#define TYPE_CACHE_SIZE (1u << TYPE_CACHE_BITS)
+static struct type_cache_entry {
+    uint64_t tag;
+    gk_object *name;      /* owned */
+    gk_object *value;     /* borrowed, NULL for a miss */
+} type_cache[TYPE_CACHE_SIZE];
+static uint64_t next_type_tag;
+
+static inline size_t type_cache_slot(uint64_t tag, gk_object *name)
+{
+    uint64_t h = (tag ^ ((uintptr_t)name >> 4)) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> (64 - TYPE_CACHE_BITS));
+}
+
+/* See objects.h. */
+uint64_t gk__type_tag(gk_type *t)
+{
+    if (!t->version_tag && t->mro && (t->flags & GK_TPFLAG_READY))
+        t->version_tag = ++next_type_tag;
+    return t->version_tag;
+}
+
+static gk_object *type_lookup_walk(gk_type *t, gk_object *name)
 {
     gk_object *mro = t->mro;
     if (!mro) {
@@ -448,6 +476,30 @@ gk_object *gk__type_lookup(gk_type *t, gk_object *name)
             return v;
     }
     return NULL;
+}
+
+/* Looks name up along t's MRO: BORROWED or NULL (no exception). */
+gk_object *gk__type_lookup(gk_type *t, gk_object *name)
+{
+    uint64_t tag = t->version_tag;
+    if (tag) {
+        struct type_cache_entry *e = &type_cache[type_cache_slot(tag, name)];
+        if (e->tag == tag && e->name == name)
+            return e->value;
+    }
+    /* only exact str names: a str subclass could compare equal in odd ways */
+    tag = GK_TYPE(name) == &gk__str_type ? gk__type_tag(t) : 0;
+    gk_object *v = type_lookup_walk(t, name);
+    /* the walk may have run an __eq__ that changed a dict (then the tag is gone) */
+    if (tag && t->version_tag == tag && (v || !gk__err_occurred())) {
+        struct type_cache_entry *e = &type_cache[type_cache_slot(tag, name)];
+        gk_object *old = e->name;
+        e->tag = tag;
+        e->name = gk__incref(name);
+        e->value = v;
+        gk__xdecref(old);
+    }
+    return v;
 }
 
 /* gk__type_lookup with a C string name (BORROWED or NULL). */

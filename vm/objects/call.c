@@ -15,8 +15,9 @@
 /* ------------------------------------------------------------------ */
 /* Calling                                                              */
 
-/* Calls callable through its type's call slot. */
-gk_object *gk__call(gk_object *callable, gk_object *const *args, size_t nargs, gk_object *kwnames)
+/* gk__call when there are keywords or nothing to call. */
+__attribute__((noinline)) static gk_object *call_slow(gk_object *callable, gk_object *const *args, size_t nargs,
+                                                      gk_object *kwnames)
 {
     gk_callfunc f = GK_TYPE(callable)->call;
     if (!f)
@@ -24,6 +25,16 @@ gk_object *gk__call(gk_object *callable, gk_object *const *args, size_t nargs, g
     if (kwnames && gk__tuple_size(kwnames) == 0)
         kwnames = NULL;
     return f(callable, args, nargs, kwnames);
+}
+
+/* Calls callable through its type's call slot.  The common case (a call
+ * slot, no keywords) is a tail call with no stack frame of its own. */
+gk_object *gk__call(gk_object *callable, gk_object *const *args, size_t nargs, gk_object *kwnames)
+{
+    gk_callfunc f = GK_TYPE(callable)->call;
+    if (f && !kwnames)
+        return f(callable, args, nargs, NULL);
+    return call_slow(callable, args, nargs, kwnames);
 }
 
 /* callable() */

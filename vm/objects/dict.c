@@ -200,10 +200,21 @@ static void remove_entry(gk_dict *d, size_t slot, intptr_t ix)
     gk__decref(v);
 }
 
+/* hash(key), reading an exact str's cached hash inline. */
+static inline int64_t key_hash(gk_object *key)
+{
+    if (GK_TYPE(key) == &gk__str_type) {
+        int64_t h = ((struct gk__str_head *)key)->hash;
+        if (h != -1)
+            return h;
+    }
+    return gk__hash(key);
+}
+
 /* Returns a BORROWED value or NULL (exception pending only on error). */
 gk_object *gk__dict_get(gk_object *o, gk_object *key)
 {
-    int64_t h = gk__hash(key);
+    int64_t h = key_hash(key);
     if (h == -1)
         return NULL;
     size_t slot;
@@ -219,9 +230,29 @@ gk_object *gk__dict_get_hinted(gk_object *o, gk_object *key, uint32_t *hint)
     /* keys are unique among live entries, so an identical key at entry h is the key's entry */
     if (h < d->nentries && d->entries[h].key == key)
         return d->entries[h].value;
-    int64_t hash = gk__hash(key);
+    int64_t hash = key_hash(key);
     if (hash == -1)
         return NULL;
+    /* Probe by identity first: an interned name is usually found (or known
+     * missing at an empty slot) without any comparison. */
+    size_t mask = d->mask, i = (size_t)hash & mask;
+    uint64_t perturb = (uint64_t)hash;
+    for (;;) {
+        intptr_t ix = d->index[i];
+        if (ix == IX_EMPTY)
+            return NULL;
+        if (ix >= 0) {
+            if (d->entries[ix].key == key) {
+                if ((uintmax_t)ix <= UINT32_MAX)
+                    *hint = (uint32_t)ix;
+                return d->entries[ix].value;
+            }
+            if (d->entries[ix].hash == hash)
+                break;      /* an equal key may be another object: the full lookup decides */
+        }
+        perturb >>= PERTURB_SHIFT;
+        i = (i * 5 + (size_t)perturb + 1) & mask;
+    }
     size_t slot;
     intptr_t ix = lookup(d, key, hash, &slot);
     if (ix < 0)
@@ -229,6 +260,29 @@ gk_object *gk__dict_get_hinted(gk_object *o, gk_object *key, uint32_t *hint)
     if ((uintmax_t)ix <= UINT32_MAX)
         *hint = (uint32_t)ix;
     return d->entries[ix].value;
+}
+
+/* Store with a caller-kept entry hint (see objects.h). */
+int gk__dict_set_hinted(gk_object *o, gk_object *key, gk_object *value, uint32_t *hint)
+{
+    gk_dict *d = DCT(o);
+    size_t h = *hint;
+    if (h < d->nentries && d->entries[h].key == key) {
+        gk_object *old = d->entries[h].value;
+        d->entries[h].value = gk__incref(value);
+        gk__decref(old);
+        return 0;
+    }
+    int64_t hash = key_hash(key);
+    if (hash == -1)
+        return -1;
+    if (insert(d, key, hash, value) < 0)
+        return -1;
+    size_t slot;
+    intptr_t ix = lookup(d, key, hash, &slot);
+    if (ix >= 0 && (uintmax_t)ix <= UINT32_MAX)
+        *hint = (uint32_t)ix;
+    return 0;
 }
 
 /* Lookup by C string: BORROWED value or NULL. */
@@ -241,7 +295,7 @@ gk_object *gk__dict_get_cstr(gk_object *d, const char *key)
 /* d[key] = value (nothing stolen); 0 / -1. */
 int gk__dict_set(gk_object *d, gk_object *key, gk_object *value)
 {
-    int64_t h = gk__hash(key);
+    int64_t h = key_hash(key);
     if (h == -1)
         return -1;
     return insert(DCT(d), key, h, value);

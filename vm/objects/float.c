@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include "objects.h"
 
 /* Invariant: v is the value; immutable after creation. */
@@ -25,6 +26,8 @@ typedef struct gk_float {
 } gk_float;
 
 #define FV(o) (((gk_float *)(o))->v)
+_Static_assert(offsetof(gk_float, v) == offsetof(struct gk__float_head, v),
+               "objects.h's struct gk__float_head must match gk_float");
 #define HASH_MODULUS (((uint64_t)1 << 61) - 1)
 #define FREE_MAX 256
 

@@ -20,8 +20,13 @@
 #define CACHE_BUCKETS 8u
 #define CACHE_DEPTH 16u
 
-static _Thread_local gk__frame *frame_cache[CACHE_BUCKETS][CACHE_DEPTH];
-static _Thread_local unsigned frame_cache_n[CACHE_BUCKETS];
+/* A thread's cache, allocated on its first frame free.  Reached through one
+ * initial-exec TLS pointer, so a call costs no __tls_get_addr. */
+typedef struct frame_cache {
+    gk__frame *frames[CACHE_BUCKETS][CACHE_DEPTH];
+    unsigned n[CACHE_BUCKETS];
+} frame_cache;
+static _Thread_local frame_cache *fcache __attribute__((tls_model("initial-exec")));
 
 static size_t frame_bytes(gk_code *co, size_t *nslots)
 {
@@ -37,8 +42,9 @@ gk__frame *gk__frame_new(gk_code *co, gk_object *globals, gk_object *builtins, g
     size_t bytes = frame_bytes(co, &nslots);
     size_t bucket = bytes / CACHE_GRAIN - 1;
     gk__frame *f = NULL;
-    if (bucket < CACHE_BUCKETS && frame_cache_n[bucket] > 0)
-        f = frame_cache[bucket][--frame_cache_n[bucket]];
+    frame_cache *fc = fcache;
+    if (fc && bucket < CACHE_BUCKETS && fc->n[bucket] > 0)
+        f = fc->frames[bucket][--fc->n[bucket]];
     else if (!(f = malloc(bytes))) {
         gk__raise_nomemory();
         return NULL;
@@ -50,8 +56,9 @@ gk__frame *gk__frame_new(gk_code *co, gk_object *globals, gk_object *builtins, g
     f->builtins = gk__incref(builtins);
     f->locals = locals ? gk__incref(locals) : NULL;
     f->gen = NULL;
-    memset(f->localsplus, 0, nslots * sizeof(gk_object *));
     size_t nfast = (size_t)co->nlocals + gk__frame_ncells(co);
+    /* the stack's slots are written before they are read (below sp nothing is stale) */
+    memset(f->localsplus, 0, nfast * sizeof(gk_object *));
     f->stack = f->localsplus + nfast;
     f->sp = f->stack;
     f->blocks = (gk__block *)(f->localsplus + nslots);
@@ -85,11 +92,28 @@ void gk__frame_free(gk__frame *f)
     GK_CLEAR(f->builtins);
     GK_CLEAR(f->code);
     size_t bucket = f->alloc_size / CACHE_GRAIN - 1;
-    if (bucket < CACHE_BUCKETS && frame_cache_n[bucket] < CACHE_DEPTH) {
-        frame_cache[bucket][frame_cache_n[bucket]++] = f;
+    frame_cache *fc = fcache;
+    if (!fc && bucket < CACHE_BUCKETS)
+        fc = fcache = calloc(1, sizeof *fc);
+    if (fc && bucket < CACHE_BUCKETS && fc->n[bucket] < CACHE_DEPTH) {
+        fc->frames[bucket][fc->n[bucket]++] = f;
         return;
     }
     free(f);
+}
+
+/* Frees this thread's cached frames (a thread calls it as it ends). */
+void gk__frame_cache_flush(void)
+{
+    frame_cache *fc = fcache;
+    if (!fc)
+        return;
+    for (size_t b = 0; b < CACHE_BUCKETS; b++) {
+        while (fc->n[b] > 0)
+            free(fc->frames[b][--fc->n[b]]);
+    }
+    fcache = NULL;
+    free(fc);
 }
 
 /* Visits every reference f holds. */

@@ -327,9 +327,17 @@ gk_object *gk__int_to_base(gk_object *o, int base, bool prefix)
 static gk_object *int_repr(gk_object *o)
 {
     if (!BIG(o)) {
-        char buf[32];
-        int n = snprintf(buf, sizeof buf, "%" PRId64, SV(o));
-        return gk__str_from_utf8(buf, (size_t)n);
+        /* digits written backwards from the end of buf (no printf: str(i) is common) */
+        char buf[24], *p = buf + sizeof buf;
+        int64_t v = SV(o);
+        uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v < 0)
+            *--p = '-';
+        return gk__str_from_utf8(p, (size_t)(buf + sizeof buf - p));
     }
     return gk__int_to_base(o, 10, false);
 }

@@ -26,6 +26,9 @@ typedef struct gk_str {
     size_t cache_cp, cache_off;  /* last code point index looked up and its byte offset */
 } gk_str;
 
+_Static_assert(offsetof(gk_str, hash) == offsetof(struct gk__str_head, hash),
+               "objects.h's struct gk__str_head must match gk_str");
+
 typedef struct {
     GK_HEAD;
     gk_object *str;      /* NULL once exhausted */

@@ -22,12 +22,22 @@
  * class would look like a data descriptor), and hash is NULL for classes
  * that define __eq__ without __hash__.  An instance's layout is its solid
  * base's plus an instance __dict__ pointer when the base has none.
+ *
+ * Attribute cache.  gk__type_lookup (abstract.c) remembers MRO lookups by
+ * the type's version tag.  Every change to a heap type's dict goes through
+ * this file and ends with gk__type_modified, which clears the tag of the
+ * type and, through the subclass lists kept here, of every type whose MRO
+ * holds it; static types cannot change after gk__type_ready.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "objects.h"
 #include "code.h"
 #include "runtime.h"
+
+/* Private flags of heap types. */
+#define HEAP_HAS_DEL (1u << 30)              /* the class defines __del__ */
+#define GK_TPFLAG_SUBCLASS_LISTED (1u << 29) /* in its heap bases' subclass lists */
 
 static size_t round8(size_t x) { return (x + 7) & ~(size_t)7; }
 
@@ -593,6 +603,54 @@ static unsigned subclass_flags(gk_type *t)
 }
 
 /* See objects.h. */
+void gk__type_modified(gk_type *t)
+{
+    t->version_tag = 0;
+    for (size_t i = 0; i < t->nsubclasses; i++)
+        gk__type_modified(t->subclasses[i]);
+}
+
+/* Re-picks the special slots of t's subclasses after a dunder of t changed. */
+static void update_subclass_slots(gk_type *t);
+
+/* Records sub in the subclass list of each heap type among its bases; 0 / -1. */
+static int add_subclass(gk_type *sub)
+{
+    for (size_t i = 0; i < gk__tuple_size(sub->bases); i++) {
+        gk_type *b = (gk_type *)GK_TUPLE_GET(sub->bases, i);
+        if (!(b->flags & GK_TPFLAG_HEAPTYPE))
+            continue;
+        if (b->nsubclasses == b->subclasses_cap) {
+            size_t cap = b->subclasses_cap ? 2 * b->subclasses_cap : 4;
+            gk_type **p = realloc(b->subclasses, cap * sizeof(gk_type *));
+            if (!p) {
+                gk__raise_nomemory();
+                return -1;
+            }
+            b->subclasses = p;
+            b->subclasses_cap = cap;
+        }
+        b->subclasses[b->nsubclasses++] = sub;
+    }
+    return 0;
+}
+
+/* Removes sub from its bases' subclass lists (sub is being freed). */
+static void remove_subclass(gk_type *sub)
+{
+    if (!sub->bases)
+        return;
+    for (size_t i = 0; i < gk__tuple_size(sub->bases); i++) {
+        gk_type *b = (gk_type *)GK_TUPLE_GET(sub->bases, i);
+        for (size_t j = 0; b && j < b->nsubclasses; j++)
+            if (b->subclasses[j] == sub) {
+                b->subclasses[j] = b->subclasses[--b->nsubclasses];
+                break;
+            }
+    }
+}
+
+/* See objects.h. */
 int gk__type_ready(gk_type *t)
 {
     if (t->flags & GK_TPFLAG_READY)
@@ -624,6 +682,7 @@ int gk__type_ready(gk_type *t)
     if (b)
         inherit_slots(t, b, false);
     t->flags |= subclass_flags(t) | GK_TPFLAG_READY;
+    gk__type_modified(t);
     return 0;
 }
 
@@ -645,7 +704,7 @@ static gk_object *object_tp_new(gk_type *type, gk_object *const *args, size_t na
 static gk_object *object_new_impl(gk_type *type, size_t nargs, gk_object *kwnames, bool check_new);
 
 /* Private flag of heap types whose MRO defines __del__ (kept by update_special_slots). */
-#define HEAP_HAS_DEL (1u << 30)
+
 
 /* Calls descr (found on type(self)) as a method of self. */
 static gk_object *call_descr(gk_object *descr, gk_object *self, gk_object *const *args, size_t nargs,
@@ -1137,7 +1196,7 @@ static void call_del(gk_object *o, gk_object *del)
 static void subtype_dealloc(gk_object *o)
 {
     gk_type *t = GK_TYPE(o);
-    gk_object *del = (t->flags & HEAP_HAS_DEL) ? lookup(t, N_DEL) : NULL;
+    gk_object *del = (t->flags & HEAP_HAS_DEL) && !gk__gc_finalized(o) ? lookup(t, N_DEL) : NULL;
     if (del) {
         o->refcnt = 1;
         call_del(o, del);
@@ -1193,6 +1252,14 @@ static void update_special_slots(gk_type *t)
         t->flags |= HEAP_HAS_DEL;
     else
         t->flags &= ~HEAP_HAS_DEL;
+}
+
+static void update_subclass_slots(gk_type *t)
+{
+    for (size_t i = 0; i < t->nsubclasses; i++) {
+        update_special_slots(t->subclasses[i]);
+        update_subclass_slots(t->subclasses[i]);
+    }
 }
 
 /* Fills a heap type's slots with the generic functions. */
@@ -1541,6 +1608,9 @@ static gk_object *type_new_impl(gk_type *meta, gk_object *name, gk_object *bases
     set_heap_slots(t);
     t->flags |= subclass_flags(t) | GK_TPFLAG_READY;
     t->doc = NULL;
+    if (add_subclass(t) < 0)
+        goto fail;
+    t->flags |= GK_TPFLAG_SUBCLASS_LISTED;
     if (finish_class(t, kwvals, kwnames) < 0)
         goto fail;
     return (gk_object *)t;
@@ -1655,9 +1725,12 @@ static int type_setattr(gk_object *o, gk_object *name, gk_object *value)
             gk__raise(&gk__exc_AttributeError, "type object '%s' has no attribute '%U'", gk__type_name(t), name);
         return -1;
     }
+    gk__type_modified(t);
     const char *s = gk__str_utf8(name);
-    if (r == 0 && s[0] == '_' && s[1] == '_')
+    if (r == 0 && s[0] == '_' && s[1] == '_') {
         update_special_slots(t);
+        update_subclass_slots(t);
+    }
     return r;
 }
 
@@ -1666,6 +1739,13 @@ static void type_dealloc(gk_object *o)
     gk_type *t = T(o);
     if (!(t->flags & GK_TPFLAG_HEAPTYPE))
         gk__fatal("deallocating static type %s", t->name);
+    if (t->flags & GK_TPFLAG_SUBCLASS_LISTED)
+        remove_subclass(t);
+    for (size_t i = 0; i < t->nsubclasses; i++)   /* none is left unless they leak */
+        t->subclasses[i]->flags &= ~GK_TPFLAG_SUBCLASS_LISTED;
+    free(t->subclasses);
+    t->subclasses = NULL;
+    t->nsubclasses = 0;
     GK_CLEAR(t->dict);
     GK_CLEAR(t->mro);
     GK_CLEAR(t->bases);
@@ -1695,6 +1775,7 @@ static int type_clear(gk_object *o)
     gk_type *t = T(o);
     if (!(t->flags & GK_TPFLAG_HEAPTYPE))
         return 0;
+    gk__type_modified(t);
     if (t->dict)
         gk__dict_clear(t->dict);
     GK_CLEAR(t->mro);
@@ -1769,7 +1850,9 @@ static int type_set_module(gk_object *o, gk_object *v, void *c)
         gk__raise(&gk__exc_TypeError, "cannot set '__module__' attribute of immutable type '%s'", gk__type_name(t));
         return -1;
     }
-    return v ? gk__dict_set_cstr(t->dict, "__module__", v) : gk__dict_del_cstr(t->dict, "__module__");
+    int r = v ? gk__dict_set_cstr(t->dict, "__module__", v) : gk__dict_del_cstr(t->dict, "__module__");
+    gk__type_modified(t);
+    return r;
 }
 
 static gk_object *type_get_doc(gk_object *o, void *c)
