@@ -1,4 +1,4 @@
-"""Thread-based parallelism on gilkit's real pthreads (see docs/threads.md).
+"""Thread-based parallelism on gilkit's real pthreads (see docs/threads-and-the-gil.md).
 
 Built on the low-level _thread module: every wait here (join, Lock.acquire,
 Condition.wait, Event.wait, Semaphore.acquire, Barrier.wait) ends in a

@@ -46,12 +46,47 @@ gk__tstate *gk__tstate_new(gk__runtime *rt)
     return ts;
 }
 
+/* Adds an ended thread's statistics to rt->ended_stats.  threads_mu. */
+static void fold_stats(gk__runtime *rt, const gk__gilstats *s)
+{
+    gk__gilstats *d = &rt->ended_stats;
+    d->hold += s->hold;
+    d->wait += s->wait;
+    if (s->longest_hold > d->longest_hold)
+        d->longest_hold = s->longest_hold;
+    if (s->longest_wait > d->longest_wait)
+        d->longest_wait = s->longest_wait;
+    d->forced_switches += s->forced_switches;
+    d->voluntary_switches += s->voluntary_switches;
+    d->acquisitions += s->acquisitions;
+    d->waits += s->waits;
+    rt->ended_folded++;
+}
+
 void gk__tstate_delete(gk__tstate *ts)
 {
     gk__runtime *rt = ts->rt;
+    gk__tstate *old = NULL;
     pthread_mutex_lock(&rt->threads_mu);
     ts->alive = false;
+    if (++rt->nended > GK_KEEP_ENDED) {
+        /* Free the oldest ended state (the list is newest first). */
+        for (gk__tstate *t = rt->threads; t; t = t->next)
+            if (!t->alive && t != ts)
+                old = t;
+        if (old) {
+            fold_stats(rt, &old->stats);
+            if (old->prev)
+                old->prev->next = old->next;
+            else
+                rt->threads = old->next;
+            if (old->next)
+                old->next->prev = old->prev;
+            rt->nended--;
+        }
+    }
     pthread_mutex_unlock(&rt->threads_mu);
+    free(old);
     atomic_fetch_sub(&rt->nthreads, 1);
 }
 
@@ -130,6 +165,7 @@ int gk__handle_eval_breaker(gk__tstate *ts)
 
 extern int gk__thread_module_init(gk_object *m);
 extern int gk__time_module_init(gk_object *m);
+extern int gk__gc_module_init(gk_object *m);
 extern int gk__ffi_module_init(gk_object *m);
 
 int gk__runtime_init(int argc, char **argv)
@@ -169,6 +205,7 @@ int gk__runtime_init(int argc, char **argv)
         goto fail;
     if (gk__register_builtin_module("_thread", gk__thread_module_init) < 0 ||
         gk__register_builtin_module("time", gk__time_module_init) < 0 ||
+        gk__register_builtin_module("gc", gk__gc_module_init) < 0 ||
         gk__register_builtin_module("ffi", gk__ffi_module_init) < 0)
         goto fail;
     install_signals();
@@ -338,29 +375,42 @@ void gk__print_gilstats(void)
     gk__runtime *rt = gk__rt;
     gk__tstate *ts = gk__current;
     if (ts && ts->holds_gil) {   /* close the current hold so it counts */
-        uint64_t now = gk__now_ns();
-        uint64_t held = now - ts->stats.hold_start_ns;
-        ts->stats.hold_ns += held;
-        if (held > ts->stats.longest_hold_ns)
-            ts->stats.longest_hold_ns = held;
-        ts->stats.hold_start_ns = now;
+        uint64_t now = gk__stats_now();
+        uint64_t held = now > ts->stats.hold_start ? now - ts->stats.hold_start : 0;
+        ts->stats.hold += held;
+        if (held > ts->stats.longest_hold)
+            ts->stats.longest_hold = held;
+        ts->stats.hold_start = now;
     }
-    fprintf(stderr, "gilkit: GIL statistics per thread (switch interval %.3f ms)\n",
-            gk__gil_get_interval(&rt->gil) * 1e3);
+    fprintf(stderr, "gilkit: GIL statistics per thread (switch interval %.3f ms, clock %s)\n",
+            gk__gil_get_interval(&rt->gil) * 1e3, gk__stats_clock_name());
     pthread_mutex_lock(&rt->threads_mu);
     gk__tstate *last = rt->threads;
     while (last && last->next)
         last = last->next;
     for (gk__tstate *t = last; t; t = t->prev) {   /* oldest first */
         fprintf(stderr, "  %-16s", t->name[0] ? t->name : "(native)");
-        print_ms("held", t->stats.hold_ns);
-        print_ms("waited", t->stats.wait_ns);
-        print_ms("longest_hold", t->stats.longest_hold_ns);
-        print_ms("longest_wait", t->stats.longest_wait_ns);
-        fprintf(stderr, " forced=%llu voluntary=%llu acquisitions=%llu\n",
+        print_ms("held", gk__stats_ns(t->stats.hold));
+        print_ms("waited", gk__stats_ns(t->stats.wait));
+        print_ms("longest_hold", gk__stats_ns(t->stats.longest_hold));
+        print_ms("longest_wait", gk__stats_ns(t->stats.longest_wait));
+        fprintf(stderr, " forced=%llu voluntary=%llu acquisitions=%llu waits=%llu\n",
                 (unsigned long long)t->stats.forced_switches,
                 (unsigned long long)t->stats.voluntary_switches,
-                (unsigned long long)t->stats.acquisitions);
+                (unsigned long long)t->stats.acquisitions,
+                (unsigned long long)t->stats.waits);
+    }
+    if (rt->ended_folded) {
+        const gk__gilstats *e = &rt->ended_stats;
+        fprintf(stderr, "  (%llu more ended threads, summed; longest: the most of any)\n  %-16s",
+                (unsigned long long)rt->ended_folded, "");
+        print_ms("held", gk__stats_ns(e->hold));
+        print_ms("waited", gk__stats_ns(e->wait));
+        print_ms("longest_hold", gk__stats_ns(e->longest_hold));
+        print_ms("longest_wait", gk__stats_ns(e->longest_wait));
+        fprintf(stderr, " forced=%llu voluntary=%llu acquisitions=%llu waits=%llu\n",
+                (unsigned long long)e->forced_switches, (unsigned long long)e->voluntary_switches,
+                (unsigned long long)e->acquisitions, (unsigned long long)e->waits);
     }
     pthread_mutex_unlock(&rt->threads_mu);
 }

@@ -35,13 +35,15 @@ enum {
 };
 
 /* Per-thread GIL statistics: kept always, written only by their thread while
- * it runs (no lock needed), read at exit or by gk__gilstats() under the GIL. */
+ * it runs (no lock needed), read at exit or by gk__gilstats() under the GIL.
+ * Times are in stats-clock ticks (threads/gil.c): gk__stats_ns() converts. */
 typedef struct gk__gilstats {
-    uint64_t hold_ns, wait_ns;          /* total time holding / waiting */
-    uint64_t longest_hold_ns, longest_wait_ns;
+    uint64_t hold, wait;                /* ticks: total time holding / waiting */
+    uint64_t longest_hold, longest_wait;   /* ticks */
     uint64_t forced_switches, voluntary_switches;
-    uint64_t acquisitions;
-    uint64_t hold_start_ns;             /* when the current hold began */
+    uint64_t acquisitions;              /* holds begun (fast and slow path) */
+    uint64_t waits;                     /* acquisitions that had to wait (slow path) */
+    uint64_t hold_start;                /* ticks: when the current hold began */
 } gk__gilstats;
 
 typedef struct gk__tstate {
@@ -70,6 +72,18 @@ typedef struct gk__tstate {
      * NULL; called by the SIGINT handler (so it must be async-signal-safe). */
     void (*volatile unblock)(void *);
     void *volatile unblock_arg;
+    /* GIL checks (threads/gilcheck.c).  Where this thread last let go of
+     * the GIL through the SDK (GK_BEGIN_ALLOW_THREADS, gk_call_blocking,
+     * gk_thread_detach), for reports; own thread. */
+    const char *release_file;
+    int release_line;
+    /* The extension function running on this thread ("module", "func"), or
+     * NULL: set around each call by the loader in the GIL-debug build;
+     * written by its thread, read by GIL waiters for GIL-hog reports. */
+    _Atomic(const char *) ext_module;
+    _Atomic(const char *) ext_func;
+    bool attach_had_gil;                /* own thread: the outermost SDK attach found the GIL
+                                         * already held, so the last detach keeps it */
 } gk__tstate;
 
 /* The cycle collector's state (vm/gc.c).  GIL. */
@@ -86,8 +100,11 @@ typedef struct gk__gcstate {
 typedef struct gk__runtime {
     gk__gil gil;                        /* the lock itself; see threads/gil.c */
     pthread_mutex_t threads_mu;         /* guards the thread list */
-    gk__tstate *threads;                /* threads_mu: all thread states, live and ended
-                                         * (kept until shutdown for statistics) */
+    gk__tstate *threads;                /* threads_mu: all thread states, live and the last
+                                         * GK_KEEP_ENDED ended ones (for statistics) */
+    size_t nended;                      /* threads_mu: ended states in the list */
+    uint64_t ended_folded;              /* threads_mu: ended states freed, their stats in ended_stats */
+    gk__gilstats ended_stats;           /* threads_mu: sums (longest: max) of those */
     gk__tstate *main_thread;            /* immutable after init */
     atomic_int nthreads;                /* atomic: live thread count */
     gk__gcstate gc;                     /* GIL */
@@ -116,9 +133,12 @@ static inline gk__tstate *gk__ts(void) { return gk__current; }
 /* Creates a thread state for the calling OS thread and links it into the
  * runtime (does not take the GIL).  Returns NULL if out of memory. */
 gk__tstate *gk__tstate_new(gk__runtime *rt);
-/* Marks ts ended (its memory stays until shutdown); the caller must not
- * hold the GIL through ts after. */
+/* Marks ts ended; the caller must not touch ts after.  Its memory stays
+ * while it is one of the last GK_KEEP_ENDED ended states; older ones are
+ * freed, their statistics summed into rt->ended_stats (see threads/gil.c
+ * for why no stale pointer to a freed state is used). */
 void gk__tstate_delete(gk__tstate *ts);
+#define GK_KEEP_ENDED 64
 /* Prints the -X gilstats table of every thread to stderr. */
 void gk__print_gilstats(void);
 

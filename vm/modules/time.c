@@ -73,7 +73,9 @@ static gk_object *time_sleep(gk_object *self, gk_object *const *args, size_t nar
     for (;;) {
         gk_trace_set_label("time.sleep");
         GK__BLOCKING_BEGIN(ts);
-        int r = secs == 0 ? 0 : clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL);
+        /* sleep(0) sleeps too, as in python3: the system call lets other
+         * threads and processes run, and other threads take the GIL. */
+        int r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL);
         GK__BLOCKING_END(ts);
         if (r == 0)
             break;

@@ -21,7 +21,6 @@ typedef struct gk__gil {
     atomic_int priority_waiters;           /* atomic: waiters back from a voluntary release */
     pthread_mutex_t mu;
     pthread_cond_t cond;                   /* mu: signalled when the lock is freed */
-    pthread_cond_t switch_cond;            /* mu: signalled when a hand-off happened */
     uint64_t switch_number;                /* mu: count of hand-offs */
     struct gk__tstate *last_holder;        /* mu */
     atomic_uint_fast64_t interval_ns;      /* atomic: switch interval */
@@ -41,6 +40,17 @@ bool gk__gil_held(void);
 void gk__gil_set_interval(gk__gil *gil, double seconds);
 double gk__gil_get_interval(gk__gil *gil);
 uint64_t gk__now_ns(void);   /* CLOCK_MONOTONIC in ns */
+/* The statistics' clock (see gil.c): now in ticks; ticks to nanoseconds
+ * (calibrated when called, may sleep up to 2 ms once early in a run); the
+ * clock's name ("rdtsc", "cntvct_el0" or "clock_gettime"). */
+uint64_t gk__stats_now(void);
+uint64_t gk__stats_ns(uint64_t ticks);
+const char *gk__stats_clock_name(void);
+/* Whether a waiter may spin briefly before sleeping (more than one CPU, and
+ * recent spins paid off), and the outcome of a spin (true: it got what it
+ * waited for).  Used by the GIL and by _thread locks. */
+bool gk__spin_allowed(void);
+void gk__spin_result(bool got);
 
 /* Releasing the GIL around a blocking call inside the VM or a module:
  *   GK__BLOCKING_BEGIN(ts); n = read(...); GK__BLOCKING_END(ts);

@@ -34,13 +34,14 @@ static gk_object *one(const snap *s)
     if (put(d, "name", gk__str_from_cstr(s->name[0] ? s->name : "(native)")) < 0 ||
         put(d, "alive", gk__bool(s->alive)) < 0 ||
         put(d, "holding", gk__bool(s->holding)) < 0 ||
-        put(d, "hold_s", gk__float_new((double)s->st.hold_ns / 1e9)) < 0 ||
-        put(d, "wait_s", gk__float_new((double)s->st.wait_ns / 1e9)) < 0 ||
-        put(d, "longest_hold_s", gk__float_new((double)s->st.longest_hold_ns / 1e9)) < 0 ||
-        put(d, "longest_wait_s", gk__float_new((double)s->st.longest_wait_ns / 1e9)) < 0 ||
+        put(d, "hold_s", gk__float_new((double)gk__stats_ns(s->st.hold) / 1e9)) < 0 ||
+        put(d, "wait_s", gk__float_new((double)gk__stats_ns(s->st.wait) / 1e9)) < 0 ||
+        put(d, "longest_hold_s", gk__float_new((double)gk__stats_ns(s->st.longest_hold) / 1e9)) < 0 ||
+        put(d, "longest_wait_s", gk__float_new((double)gk__stats_ns(s->st.longest_wait) / 1e9)) < 0 ||
         put(d, "forced_switches", gk__int_from_u64(s->st.forced_switches)) < 0 ||
         put(d, "voluntary_switches", gk__int_from_u64(s->st.voluntary_switches)) < 0 ||
-        put(d, "acquisitions", gk__int_from_u64(s->st.acquisitions)) < 0)
+        put(d, "acquisitions", gk__int_from_u64(s->st.acquisitions)) < 0 ||
+        put(d, "waits", gk__int_from_u64(s->st.waits)) < 0)
         goto fail;
     return d;
 fail:
@@ -49,7 +50,7 @@ fail:
 }
 
 /* _gilstats() -> {ident: {name, alive, holding, hold_s, wait_s, longest_hold_s,
- * longest_wait_s, forced_switches, voluntary_switches, acquisitions}}.
+ * longest_wait_s, forced_switches, voluntary_switches, acquisitions, waits}}.
  * New reference; GIL held.  The caller's current hold is counted. */
 gk_object *gk__thread_gilstats(gk_object *self, gk_object *const *args, size_t nargs, gk_object *kwnames)
 {
@@ -58,7 +59,7 @@ gk_object *gk__thread_gilstats(gk_object *self, gk_object *const *args, size_t n
         return NULL;
     gk__runtime *rt = gk__rt;
     gk__tstate *me = gk__current;
-    uint64_t now = gk__now_ns();
+    uint64_t now = gk__stats_now();
     size_t n = 0, cap = 8;
     gk_object *result = NULL;
     snap *v = malloc(cap * sizeof *v);
@@ -82,10 +83,10 @@ gk_object *gk__thread_gilstats(gk_object *self, gk_object *const *args, size_t n
         v[n].alive = t->alive;
         v[n].holding = t == me;
         if (t == me) {
-            uint64_t held = now - t->stats.hold_start_ns;
-            v[n].st.hold_ns += held;
-            if (held > v[n].st.longest_hold_ns)
-                v[n].st.longest_hold_ns = held;
+            uint64_t held = now > t->stats.hold_start ? now - t->stats.hold_start : 0;
+            v[n].st.hold += held;
+            if (held > v[n].st.longest_hold)
+                v[n].st.longest_hold = held;
         }
         n++;
     }
