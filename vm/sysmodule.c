@@ -8,6 +8,7 @@
  * one call never tears between threads; readline reads stdin with the GIL
  * released.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -29,6 +30,9 @@
 #endif
 #ifndef GK_SRCLIBDIR
 #define GK_SRCLIBDIR ""
+#endif
+#ifndef GK_BUILDLIBDIR
+#define GK_BUILDLIBDIR ""
 #endif
 
 /* Invariant: fp is one of stdin/stdout/stderr and outlives the object. */
@@ -381,6 +385,23 @@ static gk_object *script_dir(const char *argv0)
     return r;
 }
 
+/* True when this libgilkit is the build tree's own (in its .libs), not an
+ * installed copy of it: only then do the build tree's folders apply. */
+static bool running_in_tree(void)
+{
+    if (!is_dir(GK_SRCLIBDIR))
+        return false;
+    Dl_info info;
+    if (!*GK_BUILDLIBDIR || !dladdr((void *)running_in_tree, &info) || !info.dli_fname)
+        return true;
+    char *lib = realpath(info.dli_fname, NULL), *tree = realpath(GK_BUILDLIBDIR, NULL);
+    size_t n = tree ? strlen(tree) : 0;
+    bool in = lib && tree && strncmp(lib, tree, n) == 0 && lib[n] == '/';
+    free(lib);
+    free(tree);
+    return in;
+}
+
 static gk_object *make_path(gk_object *dir)
 {
     gk_object *path = gk__list_new(0);
@@ -403,7 +424,7 @@ static gk_object *make_path(gk_object *dir)
     }
     /* Running in the build tree: its lib/ and modules/; installed: the
      * installed folders. */
-    bool in_tree = is_dir(GK_SRCLIBDIR);
+    bool in_tree = running_in_tree();
     if (append_cstr(path, in_tree ? GK_SRCLIBDIR : GK_LIBDIR) < 0 ||
         append_cstr(path, in_tree ? GK_SRCMODDIR : GK_MODDIR) < 0)
         goto fail;

@@ -241,6 +241,75 @@ GK_API void *gk_native_get_(gk_object *o, const char *kind, const char *file, in
 #define gk_native_get(o, kind) GK__CALL(gk_native_get_, (o), (kind))
 
 /* ------------------------------------------------------------------ */
+/* Native types: C data in each instance, a finalizer, methods,        */
+/* attributes and an optional constructor                               */
+
+/* A method: called with the GIL held; self is an instance of the type
+ * (borrowed), args are borrowed; returns a new reference or NULL with an
+ * exception pending. */
+typedef gk_object *(*gk_method_fn)(gk_thread *thread, gk_object *self, gk_object *const *args, size_t nargs);
+
+/* One method of a native type.  Besides plain methods, these special
+ * names make the instances work with the matching syntax: __repr__,
+ * __str__, __len__ (returns an int), __iter__, __next__ (NULL with no
+ * exception, or StopIteration, at the end), __call__, __getitem__, and
+ * __enter__/__exit__ for `with`. */
+typedef struct gk_method_def {
+    const char *name;
+    gk_method_fn fn;
+    const char *doc;
+} gk_method_def;
+#define GK_METHOD(name, fn, doc) { (name), (fn), (doc) }
+#define GK_METHOD_END { 0, 0, 0 }
+
+/* An attribute computed in C.  get returns a new reference (or NULL with
+ * an exception); set, NULL for a read-only attribute, stores value (never
+ * NULL: `del` is refused) and returns 0 or -1.  Both run with the GIL. */
+typedef struct gk_attr_def {
+    const char *name;
+    gk_object *(*get)(gk_thread *thread, gk_object *self);
+    int (*set)(gk_thread *thread, gk_object *self, gk_object *value);
+    const char *doc;
+} gk_attr_def;
+#define GK_ATTR(name, get, set, doc) { (name), (get), (set), (doc) }
+#define GK_ATTR_END { 0, 0, 0, 0 }
+
+/* Describes a native type; plain data that gk_type_new copies, so it may
+ * live on the stack.  Instances carry data_size bytes of C data, zeroed
+ * when the instance is made (gk_instance_data finds them); their layout
+ * stays the SDK's business. */
+typedef struct gk_type_def {
+    const char *name;              /* "mymod.Counter": __name__ "Counter", __module__ "mymod" */
+    const char *doc;               /* may be NULL */
+    size_t data_size;              /* bytes of C data per instance (may be 0) */
+    /* Type(*args) from scripts: fills self's zeroed data; 0, or -1 with an
+     * exception (the instance is then dropped and finalize runs).  NULL:
+     * only C code makes instances (gk_instance_new). */
+    int (*init)(gk_thread *thread, gk_object *self, gk_object *const *args, size_t nargs);
+    /* Runs once when an instance dies, with the GIL held, on its data; it
+     * may drop references it holds but must not raise.  May be NULL. */
+    void (*finalize)(void *data);
+    const gk_method_def *methods;  /* ends with GK_METHOD_END; may be NULL */
+    const gk_attr_def *attrs;      /* ends with GK_ATTR_END; may be NULL */
+} gk_type_def;
+
+/* Creates the type described by def and, if module is not NULL, sets it
+ * as the module's attribute named after the part of def->name after the
+ * last dot.  Returns the type (new reference) or NULL with an exception
+ * (ValueError for a bad def).  The type lives until the process ends, and
+ * keeps module's library loaded. */
+GK_API gk_object *gk_type_new_(gk_object *module, const gk_type_def *def, const char *file, int line);
+/* Returns a new instance of type with zeroed data, without calling init. */
+GK_API gk_object *gk_instance_new_(gk_object *type, const char *file, int line);
+/* Returns o's C data (BORROWED, valid while o lives), or NULL with
+ * TypeError if o is not an instance of type.  type NULL accepts an
+ * instance of any native type (for methods, whose self is checked). */
+GK_API void *gk_instance_data_(gk_object *o, gk_object *type, const char *file, int line);
+#define gk_type_new(module, def) GK__CALL(gk_type_new_, (module), (def))
+#define gk_instance_new(type) GK__CALL(gk_instance_new_, (type))
+#define gk_instance_data(o, type) GK__CALL(gk_instance_data_, (o), (type))
+
+/* ------------------------------------------------------------------ */
 /* The GIL                                                             */
 
 /* Releases the GIL held by the calling thread; returns the thread handle to
@@ -276,6 +345,12 @@ GK_API int gk_gil_held(void);
  * Both need no GIL. */
 GK_API int gk_thread_attach(void);
 GK_API void gk_thread_detach(void);
+/* The same with the caller's file:line for GIL-debug reports; the macros
+ * below use them (the plain functions stay for modules built before). */
+GK_API int gk_thread_attach_(const char *file, int line);
+GK_API void gk_thread_detach_(const char *file, int line);
+#define gk_thread_attach() gk_thread_attach_(__FILE__, __LINE__)
+#define gk_thread_detach() gk_thread_detach_(__FILE__, __LINE__)
 
 /* Runs fn(arg) with the GIL released.  If the thread must be interrupted
  * (Ctrl-C for the main thread, shutdown), unblock(unblock_arg) is called
@@ -287,6 +362,54 @@ GK_API intptr_t gk_call_blocking_(intptr_t (*fn)(void *arg), void *arg,
                                   void (*unblock)(void *unblock_arg), void *unblock_arg,
                                   const char *file, int line);
 #define gk_call_blocking(fn, arg, ub, ubarg) GK__CALL(gk_call_blocking_, (fn), (arg), (ub), (ubarg))
+
+/* ------------------------------------------------------------------ */
+/* Mutexes that know about the GIL                                     */
+
+/* gk_mutex: a plain, non-recursive mutex for an extension's own C data.
+ * None of these functions needs the GIL, so they may be used inside
+ * GK_BEGIN_ALLOW_THREADS blocks and on native threads.
+ *
+ * The deadlock to avoid: thread A holds the GIL and waits for M, thread B
+ * holds M and waits for the GIL (GK_END_ALLOW_THREADS, gk_thread_attach, or
+ * running Python code).  Where the GIL is held, take M with
+ * gk_mutex_lock_release_gil(): it waits for M with the GIL released and
+ * takes the GIL back afterwards.  Plain gk_mutex_lock() with the GIL held
+ * is fine only if no thread ever takes the GIL while holding M.
+ *
+ * The GIL-debug build tracks every gk_mutex (a class per gk_mutex_new call
+ * site) and reports, once, the first time the two orders "M waited for
+ * with the GIL held" and "GIL taken with M held" have both been seen, with
+ * both file:lines, before it ever deadlocks (debug class 6).  In the
+ * release build a gk_mutex is a pthread mutex behind one call. */
+typedef struct gk_mutex gk_mutex;
+/* Returns a new unlocked mutex, or NULL when out of memory (no exception). */
+GK_API gk_mutex *gk_mutex_new_(const char *file, int line);
+/* Frees an unlocked mutex; NULL is fine. */
+GK_API void gk_mutex_free(gk_mutex *m);
+/* Waits for m, keeping the GIL if the thread holds it. */
+GK_API void gk_mutex_lock_(gk_mutex *m, const char *file, int line);
+/* Takes m if free: 1, else 0 at once (never waits, so never an inversion). */
+GK_API int gk_mutex_trylock_(gk_mutex *m, const char *file, int line);
+/* Takes m; if it is busy and the thread holds the GIL, releases the GIL
+ * while waiting and takes it back after (the usual fix for class 6). */
+GK_API void gk_mutex_lock_release_gil_(gk_mutex *m, const char *file, int line);
+GK_API void gk_mutex_unlock_(gk_mutex *m, const char *file, int line);
+#define gk_mutex_new() gk_mutex_new_(__FILE__, __LINE__)
+#define gk_mutex_lock(m) gk_mutex_lock_((m), __FILE__, __LINE__)
+#define gk_mutex_trylock(m) gk_mutex_trylock_((m), __FILE__, __LINE__)
+#define gk_mutex_lock_release_gil(m) gk_mutex_lock_release_gil_((m), __FILE__, __LINE__)
+#define gk_mutex_unlock(m) gk_mutex_unlock_((m), __FILE__, __LINE__)
+
+/* Named forms: label (a string that outlives the call, by convention the
+ * Python-level function, e.g. "socket.recv") names the blocking span in
+ * -X giltrace traces and in trace hooks (gk_trace_set_label).  Otherwise
+ * the same as gk_call_blocking and GK_BEGIN_ALLOW_THREADS. */
+#define gk_call_blocking_named(label, fn, arg, ub, ubarg) \
+    (gk_trace_set_label(label), gk_call_blocking((fn), (arg), (ub), (ubarg)))
+#define GK_BEGIN_ALLOW_THREADS_NAMED(label) \
+    { GK__PUSH_NO_SHADOW enum { gk_gil_released_region = 1 }; GK__POP_NO_SHADOW \
+      gk_thread *gk_saved_thread_ = (gk_trace_set_label(label), gk_gil_release_(__FILE__, __LINE__));
 
 /* ------------------------------------------------------------------ */
 /* Extension modules                                                   */
