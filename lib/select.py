@@ -27,7 +27,7 @@ def select(rlist, wlist, xlist, timeout=None):
             events[fd] = events.get(fd, 0) | ev
     fds = list(events.keys())
     ms = -1 if timeout is None else int(timeout * 1000 + 0.999)
-    ready = dict(_select.poll(fds, [events[f] for f in fds], ms))
+    ready = dict(_select.poll(fds, [events[f] for f in fds], ms, 1))
     for fd, rev in ready.items():
         if rev & POLLNVAL:
             raise OSError(9, "Bad file descriptor")

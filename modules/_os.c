@@ -12,7 +12,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <limits.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +39,24 @@ static const char *arg_str(gk_object *const *args, size_t nargs, size_t i, const
     return gk_str_as_utf8(args[i], NULL);
 }
 
+typedef struct open_req {
+    const char *path;
+    int flags;
+    mode_t mode;
+    int fd, err;
+} open_req;
+
+static intptr_t open_fn(void *arg)
+{
+    open_req *o = arg;
+    o->fd = open(o->path, o->flags, o->mode);
+    o->err = errno;
+    return 0;
+}
+
+/* open() can wait (a FIFO without a peer): it runs in gk_call_blocking, so
+ * a Ctrl-C that interrupts it (EINTR) raises KeyboardInterrupt; other EINTRs
+ * retry, as in python3. */
 static gk_object *os_open(gk_thread *t, gk_object *const *args, size_t nargs)
 {
     (void)t;
@@ -46,80 +66,143 @@ static gk_object *os_open(gk_thread *t, gk_object *const *args, size_t nargs)
         return NULL;
     if (nargs > 2 && arg_int(args, nargs, 2, &mode, "open") < 0)
         return NULL;
-    int fd, err;
-    GK_BEGIN_ALLOW_THREADS
-    fd = open(path, (int)flags | O_CLOEXEC, (mode_t)mode);
-    err = errno;
-    GK_END_ALLOW_THREADS
-    if (fd < 0)
-        return gk_raise_errno(err, path);
-    return gk_int_from_i64(fd);
+    open_req o = { path, (int)flags | O_CLOEXEC, (mode_t)mode, -1, 0 };
+    do {
+        gk_call_blocking_named("os.open", open_fn, &o, NULL, NULL);
+        if (gk_err_occurred())
+            return NULL;
+    } while (o.fd < 0 && o.err == EINTR);
+    if (o.fd < 0)
+        return gk_raise_errno(o.err, path);
+    return gk_int_from_i64(o.fd);
 }
 
-/* A blocking read in the main thread goes through gk_call_blocking: it polls
- * the fd and a per-thread eventfd that the unblock function (run on Ctrl-C)
- * signals, so KeyboardInterrupt arrives while the read waits. */
+/* Reads and writes run in gk_call_blocking.  In the main thread, on a
+ * blocking pipe or socket, they first wait in poll() on the fd and on a
+ * per-thread eventfd that the unblock function (run on Ctrl-C) signals, so
+ * KeyboardInterrupt arrives while the call waits, also for a write to a full
+ * pipe.  Elsewhere they are plain read()/write(); an EINTR raises
+ * KeyboardInterrupt if Ctrl-C caused it and retries otherwise. */
 static __thread int wake_fd = -1;
 
-typedef struct pending_read {
+typedef struct pending_io {
     int fd;
-    int wake;
+    int wake;                /* -1: plain call, no poll */
+    int fifo;                /* a pipe: write at most PIPE_BUF after POLLOUT */
     char *buf;
     size_t n;
     ssize_t r;
     int err;
-    volatile int woken;      /* set by wake_reader: the eventfd needs draining */
-} pending_read;
+    volatile int woken;      /* set by wake_io: the eventfd needs draining */
+} pending_io;
 
-static intptr_t read_interruptible(void *arg)
+/* Waits for events on pio->fd or the wake fd; 0 ready, -1 with pio->err. */
+static int wait_ready(pending_io *pio, short events)
 {
-    pending_read *pr = arg;
-    struct pollfd p[2] = { { pr->fd, POLLIN, 0 }, { pr->wake, POLLIN, 0 } };
-    for (;;) {
-        int k = poll(p, 2, -1);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            pr->r = -1;
-            pr->err = errno;
-            return 0;
-        }
-        if (p[1].revents) {
-            pr->r = -1;
-            pr->err = EINTR;
-            return 0;
-        }
-        pr->r = read(pr->fd, pr->buf, pr->n);
-        pr->err = errno;
+    struct pollfd p[2] = { { pio->fd, events, 0 }, { pio->wake, POLLIN, 0 } };
+    int k = poll(p, 2, -1);
+    if (k < 0 || p[1].revents) {
+        pio->err = k < 0 ? errno : EINTR;
+        return -1;
+    }
+    return 0;
+}
+
+static intptr_t read_fn(void *arg)
+{
+    pending_io *pio = arg;
+    pio->r = -1;
+    if (pio->wake >= 0 && wait_ready(pio, POLLIN) < 0)
+        return 0;
+    pio->r = read(pio->fd, pio->buf, pio->n);
+    pio->err = errno;
+    return 0;
+}
+
+/* Writes everything (python3 blocks until a blocking pipe took it all), or
+ * stops early on an error or a wake-up with pio->r = bytes written so far. */
+static intptr_t write_fn(void *arg)
+{
+    pending_io *pio = arg;
+    if (pio->wake < 0) {
+        pio->r = write(pio->fd, pio->buf, pio->n);
+        pio->err = errno;
         return 0;
     }
+    size_t done = 0;
+    pio->err = 0;
+    while (done < pio->n) {
+        if (wait_ready(pio, POLLOUT) < 0)
+            break;
+        size_t chunk = pio->n - done;
+        ssize_t w;
+        if (pio->fifo) {
+            /* POLLOUT on a pipe promises room for PIPE_BUF bytes at least */
+            if (chunk > PIPE_BUF)
+                chunk = PIPE_BUF;
+            w = write(pio->fd, pio->buf + done, chunk);
+        } else {
+            w = send(pio->fd, pio->buf + done, chunk, MSG_DONTWAIT);
+        }
+        if (w < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+                continue;
+            pio->err = errno;
+            break;
+        }
+        done += (size_t)w;
+    }
+    pio->r = done > 0 || pio->err == 0 ? (ssize_t)done : -1;
+    return 0;
 }
 
-static int wake_fd_of(const pending_read *pr)
+static void wake_io(void *arg)
 {
-    return pr->wake;
-}
-
-static void wake_reader(void *arg)
-{
-    pending_read *pr = arg;
+    pending_io *pio = arg;
     uint64_t one = 1;
-    pr->woken = 1;
-    ssize_t w = write(wake_fd_of(pr), &one, sizeof one);
+    pio->woken = 1;
+    ssize_t w = write(pio->wake, &one, sizeof one);
     (void)w;
 }
 
-/* 1 if fd is a blocking fd read from the main thread with a wake fd ready. */
-static int use_interruptible(int fd)
+/* The wake fd for fd if it is a blocking pipe or socket (kind: 1 pipe, 2
+ * socket) used from the main thread, else -1. */
+static int wake_for(int fd, int *fifo)
 {
     if (gettid() != getpid())
-        return 0;
+        return -1;
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || (fl & O_NONBLOCK))
-        return 0;
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+        return -1;
+    *fifo = S_ISFIFO(st.st_mode);
     if (wake_fd < 0)
         wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    return wake_fd >= 0;
+    return wake_fd;
+}
+
+/* Runs read_fn or write_fn until done: 0, or -1 with an exception pending
+ * (KeyboardInterrupt, or OSError from errno). */
+static int run_io(pending_io *pio, int writing)
+{
+    for (;;) {
+        pio->woken = 0;
+        gk_call_blocking_named(writing ? "os.write" : "os.read", writing ? write_fn : read_fn, pio,
+                               pio->wake >= 0 ? wake_io : NULL, pio);
+        uint64_t drained;
+        if (pio->woken && read(pio->wake, &drained, sizeof drained) < 0)
+            drained = 0;
+        if (gk_err_occurred())
+            return -1;
+        if (pio->r >= 0)
+            return 0;
+        if (pio->err != EINTR) {
+            gk_raise_errno(pio->err, NULL);
+            return -1;
+        }
+    }
 }
 
 static gk_object *os_read(gk_thread *t, gk_object *const *args, size_t nargs)
@@ -133,32 +216,10 @@ static gk_object *os_read(gk_thread *t, gk_object *const *args, size_t nargs)
     char *buf = malloc(n ? (size_t)n : 1);
     if (!buf)
         return gk_raise(GK_EXC_MEMORY_ERROR, "out of memory");
-    ssize_t r;
-    int err;
-    int interruptible = n > 0 && use_interruptible((int)fd);
-    for (;;) {
-        if (interruptible) {
-            pending_read pr = { (int)fd, wake_fd, buf, (size_t)n, -1, 0, 0 };
-            gk_call_blocking(read_interruptible, &pr, wake_reader, &pr);
-            uint64_t drained;
-            if (pr.woken && read(wake_fd, &drained, sizeof drained) < 0)
-                drained = 0;
-            if (gk_err_occurred()) {
-                free(buf);
-                return NULL;
-            }
-            r = pr.r;
-            err = pr.err;
-        } else {
-            GK_BEGIN_ALLOW_THREADS
-            r = read((int)fd, buf, (size_t)n);
-            err = errno;
-            GK_END_ALLOW_THREADS
-        }
-        if (r >= 0 || err != EINTR)
-            break;
-    }
-    gk_object *res = r < 0 ? gk_raise_errno(err, NULL) : gk_bytes_from(buf, (size_t)r);
+    pending_io pio = { (int)fd, -1, 0, buf, (size_t)n, -1, 0, 0 };
+    if (n > 0)
+        pio.wake = wake_for((int)fd, &pio.fifo);
+    gk_object *res = run_io(&pio, 0) < 0 ? NULL : gk_bytes_from(buf, (size_t)pio.r);
     free(buf);
     return res;
 }
@@ -173,19 +234,12 @@ static gk_object *os_write(gk_thread *t, gk_object *const *args, size_t nargs)
     const char *p = nargs > 1 ? gk_bytes_data(args[1], &n) : NULL;
     if (!p)
         return gk_err_occurred() ? NULL : gk_raise(GK_EXC_TYPE_ERROR, "write() argument 2 must be bytes");
-    ssize_t r;
-    int err;
-    for (;;) {
-        GK_BEGIN_ALLOW_THREADS
-        r = write((int)fd, p, n);
-        err = errno;
-        GK_END_ALLOW_THREADS
-        if (r >= 0 || err != EINTR)
-            break;
-    }
-    if (r < 0)
-        return gk_raise_errno(err, NULL);
-    return gk_int_from_i64(r);
+    pending_io pio = { (int)fd, -1, 0, (char *)p, n, -1, 0, 0 };
+    if (n > 0)
+        pio.wake = wake_for((int)fd, &pio.fifo);
+    if (run_io(&pio, 1) < 0)
+        return NULL;
+    return gk_int_from_i64(pio.r);
 }
 
 static gk_object *os_close(gk_thread *t, gk_object *const *args, size_t nargs)
@@ -195,7 +249,7 @@ static gk_object *os_close(gk_thread *t, gk_object *const *args, size_t nargs)
     if (arg_int(args, nargs, 0, &fd, "close") < 0)
         return NULL;
     int r, err;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("os.close")
     r = close((int)fd);
     err = errno;
     GK_END_ALLOW_THREADS
@@ -253,7 +307,7 @@ static gk_object *os_fsync(gk_thread *t, gk_object *const *args, size_t nargs)
     if (arg_int(args, nargs, 0, &fd, "fsync") < 0)
         return NULL;
     int r, err;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("os.fsync")
     r = fsync((int)fd);
     err = errno;
     GK_END_ALLOW_THREADS
@@ -303,7 +357,7 @@ static gk_object *os_stat(gk_thread *t, gk_object *const *args, size_t nargs)
     int follow = nargs < 2 || gk_truthy(args[1]);
     struct stat st;
     int r, err;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("os.stat")
     r = follow ? stat(path, &st) : lstat(path, &st);
     err = errno;
     GK_END_ALLOW_THREADS
@@ -320,7 +374,7 @@ static gk_object *os_fstat(gk_thread *t, gk_object *const *args, size_t nargs)
         return NULL;
     struct stat st;
     int r, err;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("os.fstat")
     r = fstat((int)fd, &st);
     err = errno;
     GK_END_ALLOW_THREADS
@@ -338,8 +392,10 @@ static gk_object *path_call(gk_object *const *args, size_t nargs, const char *fn
     int64_t mode = 0777;
     if (which == 2 && nargs > 1 && arg_int(args, nargs, 1, &mode, fn) < 0)
         return NULL;
+    static const char *const labels[] = { "os.remove", "os.rmdir", "os.mkdir", "os.chdir" };
+    const char *label = labels[which];
     int r, err;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED(label)
     switch (which) {
     case 0: r = unlink(path); break;
     case 1: r = rmdir(path); break;
@@ -366,7 +422,7 @@ static gk_object *os_rename(gk_thread *t, gk_object *const *args, size_t nargs)
     if (!b)
         return NULL;
     int r, err;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("os.rename")
     r = rename(a, b);
     err = errno;
     GK_END_ALLOW_THREADS
@@ -383,7 +439,7 @@ static gk_object *os_listdir(gk_thread *t, gk_object *const *args, size_t nargs)
         return NULL;
     DIR *d;
     int err;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("os.listdir")
     d = opendir(path);
     err = errno;
     GK_END_ALLOW_THREADS
@@ -435,7 +491,7 @@ static gk_object *os_urandom(gk_thread *t, gk_object *const *args, size_t nargs)
         return gk_raise(GK_EXC_MEMORY_ERROR, "out of memory");
     ssize_t got = 0;
     int err = 0;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("os.urandom")
     while (got < n) {
         ssize_t r = getrandom(buf + got, (size_t)(n - got), 0);
         if (r < 0 && errno != EINTR) {
@@ -519,7 +575,7 @@ static gk_object *os_access(gk_thread *t, gk_object *const *args, size_t nargs)
     if (!path || arg_int(args, nargs, 1, &mode, "access") < 0)
         return NULL;
     int r;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("os.access")
     r = access(path, (int)mode);
     GK_END_ALLOW_THREADS
     return gk_bool(r == 0);

@@ -43,13 +43,18 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* poll(fds: list of ints, events: list of ints, timeout_ms) -> list of (fd, revents).
- * timeout_ms < 0 waits forever. */
+/* poll(fds: list of ints, events: list of ints, timeout_ms, from_select=0)
+ * -> list of (fd, revents).  timeout_ms < 0 waits forever; from_select
+ * labels the wait "select.select" in traces (else "select.poll"). */
 static gk_object *sel_poll(gk_thread *t, gk_object *const *args, size_t nargs)
 {
     (void)t;
-    if (nargs != 3 || !gk_is_list(args[0]) || !gk_is_list(args[1]) || !gk_is_int(args[2]))
-        return gk_raise(GK_EXC_TYPE_ERROR, "poll(fds, events, timeout_ms)");
+    if (nargs < 3 || nargs > 4 || !gk_is_list(args[0]) || !gk_is_list(args[1]) || !gk_is_int(args[2]))
+        return gk_raise(GK_EXC_TYPE_ERROR, "poll(fds, events, timeout_ms, from_select=0)");
+    int from_select = nargs == 4 ? gk_truthy(args[3]) : 0;
+    if (from_select < 0)
+        return NULL;
+    const char *label = from_select ? "select.select" : "select.poll";
     intptr_t n = gk_len(args[0]);
     if (n < 0 || gk_len(args[1]) != n)
         return gk_err_occurred() ? NULL : gk_raise(GK_EXC_VALUE_ERROR, "fds and events differ in length");
@@ -85,7 +90,7 @@ static gk_object *sel_poll(gk_thread *t, gk_object *const *args, size_t nargs)
     intptr_t k;
     for (;;) {
         poll_req req = { fds, (size_t)n, (int)timeout, 0 };
-        k = gk_call_blocking(poll_fn, &req, wake_fn, &wake_fd);
+        k = gk_call_blocking_named(label, poll_fn, &req, wake_fn, &wake_fd);
         if (gk_err_occurred())
             goto fail;
         if (k < 0 && req.err != EINTR) {

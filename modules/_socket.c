@@ -50,8 +50,8 @@ static void wake_fn(void *arg)
     if (write(*(int *)arg, &one, sizeof one) < 0) { /* nothing to do */ }
 }
 
-/* Waits for events on fd; 0 ready, -1 with an exception (timeout, Ctrl-C). */
-static int wait_fd(int fd, int events, int timeout_ms)
+/* Waits for events on fd (label names the call in traces); 0 ready, -1 with an exception (timeout, Ctrl-C). */
+static int wait_fd(int fd, int events, int timeout_ms, const char *label)
 {
     if (timeout_ms == 0) {
         gk_raise_errno(EAGAIN, NULL);
@@ -66,7 +66,7 @@ static int wait_fd(int fd, int events, int timeout_ms)
     }
     for (;;) {
         wait_req w = { fd, events, timeout_ms, wake_fd };
-        intptr_t r = gk_call_blocking(wait_fn, &w, wake_fn, &wake_fd);
+        intptr_t r = gk_call_blocking_named(label, wait_fn, &w, wake_fn, &wake_fd);
         if (gk_err_occurred())
             return -1;
         if (r == 1)
@@ -183,7 +183,7 @@ static int parse_addr(int family, gk_object *host, gk_object *port, struct socka
     memset(&hints, 0, sizeof hints);
     hints.ai_family = family;
     int r;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("socket.getaddrinfo")
     r = getaddrinfo(h, NULL, &hints, &res);
     GK_END_ALLOW_THREADS
     if (r != 0 || !res) {
@@ -271,7 +271,7 @@ static gk_object *s_connect(gk_thread *t, gk_object *const *args, size_t nargs)
     if (err == EINPROGRESS || err == EAGAIN) {
         if (tmo == 0)
             return gk_int_from_i64(err);
-        if (wait_fd((int)fd, POLLOUT, (int)tmo) < 0)
+        if (wait_fd((int)fd, POLLOUT, (int)tmo, "socket.connect") < 0)
             return NULL;
         socklen_t el = sizeof err;
         if (getsockopt((int)fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
@@ -308,7 +308,7 @@ static gk_object *s_accept(gk_thread *t, gk_object *const *args, size_t nargs)
             continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK)
             return gk_raise_errno(errno, NULL);
-        if (wait_fd((int)fd, POLLIN, (int)tmo) < 0)
+        if (wait_fd((int)fd, POLLIN, (int)tmo, "socket.accept") < 0)
             return NULL;
     }
 }
@@ -332,7 +332,7 @@ static gk_object *s_send(gk_thread *t, gk_object *const *args, size_t nargs)
             continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK)
             return gk_raise_errno(errno, NULL);
-        if (wait_fd((int)fd, POLLOUT, (int)tmo) < 0)
+        if (wait_fd((int)fd, POLLOUT, (int)tmo, "socket.send") < 0)
             return NULL;
     }
 }
@@ -360,7 +360,7 @@ static gk_object *s_sendto(gk_thread *t, gk_object *const *args, size_t nargs)
             continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK)
             return gk_raise_errno(errno, NULL);
-        if (wait_fd((int)fd, POLLOUT, (int)tmo) < 0)
+        if (wait_fd((int)fd, POLLOUT, (int)tmo, "socket.sendto") < 0)
             return NULL;
     }
 }
@@ -398,7 +398,7 @@ static gk_object *do_recv(gk_object *const *args, size_t nargs, int want_addr)
             gk_raise_errno(errno, NULL);
             break;
         }
-        if (wait_fd((int)fd, POLLIN, (int)tmo) < 0)
+        if (wait_fd((int)fd, POLLIN, (int)tmo, want_addr ? "socket.recvfrom" : "socket.recv") < 0)
             break;
     }
     if (buf != stackbuf)
@@ -523,7 +523,7 @@ static gk_object *s_getaddrinfo(gk_thread *t, gk_object *const *args, size_t nar
     hints.ai_protocol = (int)proto;
     hints.ai_flags = (int)flags;
     int r;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("socket.getaddrinfo")
     r = getaddrinfo(host, port, &hints, &res);
     GK_END_ALLOW_THREADS
     if (r != 0) {

@@ -159,7 +159,7 @@ static gk_object *sp_spawn(gk_thread *t, gk_object *const *args, size_t nargs)
     }
     int msg[2];
     ssize_t r;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("subprocess.Popen")
     do
         r = read(errpipe[0], msg, sizeof msg);
     while (r < 0 && errno == EINTR);
@@ -167,7 +167,7 @@ static gk_object *sp_spawn(gk_thread *t, gk_object *const *args, size_t nargs)
     close(errpipe[0]);
     if (r == (ssize_t)sizeof msg) {
         int st;
-        GK_BEGIN_ALLOW_THREADS
+        GK_BEGIN_ALLOW_THREADS_NAMED("subprocess.Popen")
         waitpid(pid, &st, 0);
         GK_END_ALLOW_THREADS
         gk_raise_errno(msg[0], msg[1] ? cwd : argv[0]);
@@ -195,7 +195,7 @@ static gk_object *sp_read(gk_thread *t, gk_object *const *args, size_t nargs)
     ssize_t r;
     int err;
     do {
-        GK_BEGIN_ALLOW_THREADS
+        GK_BEGIN_ALLOW_THREADS_NAMED("subprocess.communicate")
         r = read((int)fd, buf, (size_t)n);
         err = errno;
         GK_END_ALLOW_THREADS
@@ -218,7 +218,7 @@ static gk_object *sp_write_all(gk_thread *t, gk_object *const *args, size_t narg
     const char *p = gk_bytes_data(args[1], &n);
     size_t done = 0;
     int err = 0;
-    GK_BEGIN_ALLOW_THREADS
+    GK_BEGIN_ALLOW_THREADS_NAMED("subprocess.communicate")
     while (done < n) {
         ssize_t w = write((int)fd, p + done, n - done);
         if (w < 0) {
@@ -284,7 +284,7 @@ static gk_object *sp_waitpid(gk_thread *t, gk_object *const *args, size_t nargs)
         struct wait_ctx c;
         c.pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
         if (c.pidfd >= 0 && pipe2(c.wake, O_CLOEXEC) == 0) {
-            gk_call_blocking(wait_ready, &c, wait_unblock, &c);
+            gk_call_blocking_named("subprocess.wait", wait_ready, &c, wait_unblock, &c);
             close(c.wake[0]);
             close(c.wake[1]);
             close(c.pidfd);
@@ -299,7 +299,7 @@ static gk_object *sp_waitpid(gk_thread *t, gk_object *const *args, size_t nargs)
             r = waitpid((pid_t)pid, &st, WNOHANG);
             err = errno;
         } else {
-            GK_BEGIN_ALLOW_THREADS
+            GK_BEGIN_ALLOW_THREADS_NAMED("subprocess.wait")
             r = waitpid((pid_t)pid, &st, 0);
             err = errno;
             GK_END_ALLOW_THREADS

@@ -180,7 +180,7 @@ static gk_object *z_compress(gk_thread *t, gk_object *const *args, size_t nargs)
     zs.avail_in = (uInt)n;
     int r;
     if (n >= NOGIL_MIN) {
-        GK_BEGIN_ALLOW_THREADS
+        GK_BEGIN_ALLOW_THREADS_NAMED("zlib.compress")
         r = do_deflate(&zs, Z_FINISH, &b);
         GK_END_ALLOW_THREADS
     } else {
@@ -213,7 +213,7 @@ static gk_object *z_decompress(gk_thread *t, gk_object *const *args, size_t narg
     zs.next_in = (Bytef *)data;
     zs.avail_in = (uInt)n;
     if (n >= NOGIL_MIN) {
-        GK_BEGIN_ALLOW_THREADS
+        GK_BEGIN_ALLOW_THREADS_NAMED("zlib.decompress")
         r = do_inflate(&zs, &b, 0);
         GK_END_ALLOW_THREADS
     } else {
@@ -240,7 +240,7 @@ static gk_object *checksum(gk_object *const *args, size_t nargs, int adler)
         return NULL;
     uLong v = (uLong)(start & 0xffffffff);
     if (n >= (size_t)NOGIL_MIN * 16) {
-        GK_BEGIN_ALLOW_THREADS
+        GK_BEGIN_ALLOW_THREADS_NAMED(adler ? "zlib.adler32" : "zlib.crc32")
         v = adler ? adler32(v, data, (uInt)n) : crc32(v, data, (uInt)n);
         GK_END_ALLOW_THREADS
     } else {
@@ -335,7 +335,7 @@ static gk_object *z_c_compress(gk_thread *t, gk_object *const *args, size_t narg
     s->zs.avail_in = (uInt)n;
     int r;
     if (n >= NOGIL_MIN) {
-        GK_BEGIN_ALLOW_THREADS
+        GK_BEGIN_ALLOW_THREADS_NAMED(flush == Z_NO_FLUSH ? "zlib.Compress.compress" : "zlib.Compress.flush")
         r = do_deflate(&s->zs, (int)flush, &b);
         GK_END_ALLOW_THREADS
     } else {
@@ -373,7 +373,7 @@ static gk_object *z_d_decompress(gk_thread *t, gk_object *const *args, size_t na
     int r = Z_OK;
     if (!s->eof) {
         if (n >= NOGIL_MIN) {
-            GK_BEGIN_ALLOW_THREADS
+            GK_BEGIN_ALLOW_THREADS_NAMED("zlib.Decompress.decompress")
             r = do_inflate(&s->zs, &b, (size_t)max);
             GK_END_ALLOW_THREADS
         } else {

@@ -21,3 +21,7 @@ done
 python3 "$srcdir/lib/giltrace.py" "$tmp/t.json" -o "$tmp/t.html" || { echo "FAIL: giltrace.py"; exit 1; }
 grep -q '<svg' "$tmp/t.html" || { echo "FAIL: no svg in the report"; exit 1; }
 echo "PASS: HTML report"
+# Blocking calls in the sample modules are labelled with their function.
+"$builddir/gilkit" -X giltrace="$tmp/io.json" "$srcdir/tests/giltrace/io_labels.py" >"$tmp/out" 2>"$tmp/err" || { echo "FAIL: io_labels.py"; cat "$tmp/err"; exit 1; }
+python3 "$srcdir/tests/giltrace/check_labels.py" "$tmp/io.json" time.sleep socket.accept socket.recv os.read \
+    select.select subprocess.wait subprocess.communicate zlib.compress || exit 1

@@ -2,7 +2,8 @@
 # Runs every tests/scripts/*.py through ./gilkit and compares its stdout
 # with NAME.out (and its exit status with NAME.rc, default 0).  A script
 # whose first line is "# sorted" is compared line-sorted (threads
-# interleave).  Prints one line per failure and "N passed, N failed".
+# interleave).  A script with a "# skip-under-tsan: REASON" line is skipped
+# when SAN_CFLAGS names the thread sanitizer.  Prints one line per failure and "N passed, N failed".
 # Usage: tests/run-scripts.sh [GILKIT] [GLOB]
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -16,6 +17,11 @@ for script in "$top_srcdir"/tests/scripts/$glob.py; do
     name=$(basename "$script" .py)
     exp="$top_srcdir/tests/scripts/$name.out"
     [ -f "$exp" ] || continue
+    case "${SAN_CFLAGS:-}" in *thread*)
+        if grep -q '^# skip-under-tsan:' "$script"; then
+            echo "SKIP $name ($(grep '^# skip-under-tsan:' "$script" | cut -d: -f2-))"; continue
+        fi;;
+    esac
     want_rc=0
     [ -f "$top_srcdir/tests/scripts/$name.rc" ] && want_rc=$(cat "$top_srcdir/tests/scripts/$name.rc")
     (cd "$tmp" && GILKIT_PATH="$top_srcdir/tests/scripts/lib:$top_builddir/tests/ext" timeout 60 "$gk" "$script" \
