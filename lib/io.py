@@ -236,7 +236,39 @@ class FileIO(RawIOBase):
         return "<_io.FileIO name=%r mode=%r closefd=%s>" % (self.name, self.mode, self._closefd)
 
 
-class BufferedRandom(BufferedIOBase):
+class _Wrapper:
+    """The queries a buffered or text stream answers from the stream it wraps
+    (self._inner(): raw for Buffered*, buffer for TextIOWrapper)."""
+
+    @property
+    def name(self):
+        return self._inner().name
+
+    @property
+    def closed(self):
+        return self._inner().closed
+
+    def _check_closed(self):
+        if self._inner().closed:
+            raise ValueError("I/O operation on closed file.")
+
+    def readable(self):
+        return self._inner().readable()
+
+    def writable(self):
+        return self._inner().writable()
+
+    def seekable(self):
+        return self._inner().seekable()
+
+    def fileno(self):
+        return self._inner().fileno()
+
+    def isatty(self):
+        return self._inner().isatty()
+
+
+class BufferedRandom(_Wrapper, BufferedIOBase):
     """A read buffer and a write buffer over a raw stream (one at a time)."""
 
     def __init__(self, raw, buffer_size=DEFAULT_BUFFER_SIZE):
@@ -247,36 +279,12 @@ class BufferedRandom(BufferedIOBase):
         self._wbuf = []
         self._wlen = 0
 
-    @property
-    def name(self):
-        return self.raw.name
+    def _inner(self):
+        return self.raw
 
     @property
     def mode(self):
         return self.raw.mode
-
-    @property
-    def closed(self):
-        return self.raw.closed
-
-    def _check_closed(self):
-        if self.raw.closed:
-            raise ValueError("I/O operation on closed file.")
-
-    def readable(self):
-        return self.raw.readable()
-
-    def writable(self):
-        return self.raw.writable()
-
-    def seekable(self):
-        return self.raw.seekable()
-
-    def fileno(self):
-        return self.raw.fileno()
-
-    def isatty(self):
-        return self.raw.isatty()
 
     def _flush_writes(self):
         if self._wbuf:
@@ -449,7 +457,7 @@ def _utf8_complete(b):
     return n
 
 
-class TextIOWrapper(TextIOBase):
+class TextIOWrapper(_Wrapper, TextIOBase):
     def __init__(self, buffer, encoding=None, errors=None, newline=None, line_buffering=False):
         self.buffer = buffer
         if encoding is None or encoding == "locale":
@@ -466,32 +474,8 @@ class TextIOWrapper(TextIOBase):
         self._cr = False
         self.mode = "r"
 
-    @property
-    def name(self):
-        return self.buffer.name
-
-    @property
-    def closed(self):
-        return self.buffer.closed
-
-    def _check_closed(self):
-        if self.buffer.closed:
-            raise ValueError("I/O operation on closed file.")
-
-    def readable(self):
-        return self.buffer.readable()
-
-    def writable(self):
-        return self.buffer.writable()
-
-    def seekable(self):
-        return self.buffer.seekable()
-
-    def fileno(self):
-        return self.buffer.fileno()
-
-    def isatty(self):
-        return self.buffer.isatty()
+    def _inner(self):
+        return self.buffer
 
     def flush(self):
         self.buffer.flush()
